@@ -1,0 +1,235 @@
+"""The one place that answers "may this user do this to this object".
+
+Roles come from active memberships. Each task force has one group per role, and each agency
+one group for its leads; the groups hold django-guardian object permissions on the task force
+or the agency, and `sync_grants` keeps a person's groups equal to their active memberships, so
+a change of membership changes access on the very next request.
+
+Helpers named `get_<thing>_for_user` answer 404 to people who may not see the thing (the same
+answer as for a thing that does not exist) and 403 to people who see it but may not change it.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user
+
+from taskforce.models import TaskForce
+
+from .models import LEADERSHIP_ROLES, Agency, Invitation, Membership, Role, User
+
+VIEW = "taskforce.view_taskforce"
+CHANGE = "taskforce.change_taskforce"
+MANAGE = "taskforce.manage_members"
+CONFIDENTIAL = "taskforce.view_confidential"
+LEAD_AGENCY = "members.manage_agency_people"
+
+ROLE_PERMISSIONS = {
+    Role.COORDINATOR: [VIEW, CHANGE, MANAGE, CONFIDENTIAL],
+    Role.CO_CHAIR: [VIEW, CHANGE, MANAGE, CONFIDENTIAL],
+    Role.AGENCY_LEAD: [VIEW, CONFIDENTIAL],
+    Role.MEMBER: [VIEW, CONFIDENTIAL],
+    Role.OBSERVER: [VIEW],
+}
+AGENCY_LEAD_PERMISSIONS = ["members.change_agency", LEAD_AGENCY]
+ROLES_A_LEAD_GRANTS = [Role.MEMBER, Role.OBSERVER]
+
+
+# --- grants -------------------------------------------------------------------------------
+
+
+def group_prefix(task_force_id):
+    return f"taskforce:{task_force_id}:"
+
+
+def role_group(task_force, role):
+    group, _ = Group.objects.get_or_create(name=f"{group_prefix(task_force.pk)}{role}")
+    for perm in ROLE_PERMISSIONS[role]:
+        assign_perm(perm, group, task_force)
+    return group
+
+
+def agency_lead_group(agency):
+    name = f"{group_prefix(agency.task_force_id)}agency:{agency.pk}:leads"
+    group, _ = Group.objects.get_or_create(name=name)
+    for perm in AGENCY_LEAD_PERMISSIONS:
+        assign_perm(perm, group, agency)
+    return group
+
+
+def sync_grants(user, task_force):
+    """Make the person's groups in this task force match their active memberships."""
+    wanted = set()
+    memberships = Membership.objects.active().filter(user=user, task_force=task_force)
+    for membership in memberships.select_related("agency"):
+        wanted.add(role_group(task_force, membership.role))
+        if membership.role == Role.AGENCY_LEAD:
+            wanted.add(agency_lead_group(membership.agency))
+    current = set(user.groups.filter(name__startswith=group_prefix(task_force.pk)))
+    user.groups.remove(*(current - wanted))
+    user.groups.add(*(wanted - current))
+
+
+def rebuild_grants(task_force):
+    """Recompute every grant of one task force in bulk (seeding, repairs)."""
+    prefix = group_prefix(task_force.pk)
+    Through = User.groups.through
+    Through.objects.filter(group__name__startswith=prefix).delete()
+    rows = []
+    memberships = Membership.objects.active().filter(task_force=task_force).select_related("agency")
+    groups = {role: role_group(task_force, role) for role in Role.values}
+    lead_groups = {}
+    for membership in memberships:
+        rows.append(Through(user_id=membership.user_id, group_id=groups[membership.role].pk))
+        if membership.role == Role.AGENCY_LEAD:
+            if membership.agency_id not in lead_groups:
+                lead_groups[membership.agency_id] = agency_lead_group(membership.agency)
+            rows.append(
+                Through(user_id=membership.user_id, group_id=lead_groups[membership.agency_id].pk)
+            )
+    Through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def _checker(user):
+    checker = getattr(user, "_access_checker", None)
+    if checker is None:
+        checker = user._access_checker = ObjectPermissionChecker(user)
+    return checker
+
+
+def has_perm(user, perm, obj):
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return _checker(user).has_perm(perm, obj)
+
+
+def task_forces_for(user):
+    """The task forces the person may open: object grants only, never a model-wide one."""
+    if not (user.is_authenticated and user.is_active):
+        return TaskForce.objects.none()
+    return get_objects_for_user(user, VIEW, klass=TaskForce, accept_global_perms=False)
+
+
+def can_manage(user, task_force):
+    return has_perm(user, MANAGE, task_force)
+
+
+def can_view_confidential(user, task_force):
+    return has_perm(user, CONFIDENTIAL, task_force)
+
+
+def can_change_agency(user, agency):
+    return can_manage(user, agency.task_force) or has_perm(user, "members.change_agency", agency)
+
+
+def led_agencies(user, task_force):
+    """Agencies of this task force whose people the person manages."""
+    agencies = task_force.agencies.all()
+    if can_manage(user, task_force):
+        return agencies
+    return agencies.filter(
+        memberships__user=user,
+        memberships__role=Role.AGENCY_LEAD,
+        memberships__ended_on__isnull=True,
+    ).distinct()
+
+
+def can_invite(user, task_force):
+    return can_manage(user, task_force) or led_agencies(user, task_force).exists()
+
+
+def grantable_roles(user, task_force, agency=None):
+    """The roles this person may give, for this agency (or for any agency they lead)."""
+    if can_manage(user, task_force):
+        return list(Role)
+    if agency is None:
+        return ROLES_A_LEAD_GRANTS if led_agencies(user, task_force).exists() else []
+    if agency.task_force_id == task_force.pk and has_perm(user, LEAD_AGENCY, agency):
+        return ROLES_A_LEAD_GRANTS
+    return []
+
+
+def can_manage_membership(user, membership):
+    """Change the role of, or end, this membership."""
+    if can_manage(user, membership.task_force):
+        return True
+    return (
+        membership.role not in LEADERSHIP_ROLES
+        and membership.role != Role.AGENCY_LEAD
+        and (has_perm(user, LEAD_AGENCY, membership.agency))
+    )
+
+
+def can_change_person(user, task_force, person):
+    if user.pk == person.pk or can_manage(user, task_force):
+        return True
+    return any(
+        has_perm(user, LEAD_AGENCY, membership.agency)
+        for membership in person.memberships.active()
+        .filter(task_force=task_force)
+        .select_related("agency")
+    )
+
+
+# --- lookups for views --------------------------------------------------------------------
+
+
+def get_task_force_for_user(user, slug, perm=VIEW):
+    task_force = TaskForce.objects.filter(slug=slug).first()
+    if task_force is None or not has_perm(user, VIEW, task_force):
+        raise Http404("No such task force.")
+    if perm != VIEW and not has_perm(user, perm, task_force):
+        raise PermissionDenied
+    return task_force
+
+
+def get_agency_for_user(user, task_force, code, action="view"):
+    agency = Agency.objects.filter(task_force=task_force, code=code).first()
+    if agency is None:
+        raise Http404("No such agency.")
+    agency.task_force = task_force
+    if action == "change" and not can_change_agency(user, agency):
+        raise PermissionDenied
+    return agency
+
+
+def get_person_for_user(user, task_force, code, action="view"):
+    """A person who is or was a member of this task force."""
+    person = User.objects.filter(code=code, memberships__task_force=task_force).distinct().first()
+    if person is None:
+        raise Http404("No such person.")
+    if action == "change" and not can_change_person(user, task_force, person):
+        raise PermissionDenied
+    return person
+
+
+def get_membership_for_user(user, task_force, code, action="view"):
+    membership = (
+        Membership.objects.filter(task_force=task_force, code=code)
+        .select_related("user", "agency")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such membership.")
+    membership.task_force = task_force
+    if action == "change" and not can_manage_membership(user, membership):
+        raise PermissionDenied
+    return membership
+
+
+def get_invitation_for_user(user, task_force, code):
+    """An invitation the person may withdraw: to an agency whose people they manage."""
+    invitation = (
+        Invitation.objects.filter(task_force=task_force, code=code).select_related("agency").first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if not led_agencies(user, task_force).filter(pk=invitation.agency_id).exists():
+        raise PermissionDenied
+    return invitation

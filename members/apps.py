@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = "Members"
+
+    def ready(self):
+        from . import signals  # noqa: F401

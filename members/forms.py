@@ -1,0 +1,121 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+
+from taskforce.forms import VersionedModelForm
+
+from .models import Agency, Role, Sector, User
+
+
+class AgencyForm(VersionedModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "sector", "jurisdiction_level", "address", "phone", "website"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, task_force, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_force = task_force
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Agency.objects.filter(task_force=self.task_force, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("This task force already has an agency with this name.")
+        return name
+
+
+class PersonForm(VersionedModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "job_title", "work_phone", "expertise"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(help_text="The invitation link goes to this address.")
+    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args, agencies, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        if Role.MEMBER in roles:
+            self.fields["role"].initial = Role.MEMBER
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif password1:
+            probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+
+
+class EndMembershipForm(forms.Form):
+    ended_on = forms.DateField(
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}), label="Last day"
+    )
+    reason = forms.CharField(
+        max_length=300,
+        help_text="For example: left the agency, moved to another role.",
+    )
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    sector = forms.ChoiceField(required=False, choices=[("", "All sectors"), *Sector.choices])
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="All agencies",
+        to_field_name="code",
+    )
+    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+
+    def __init__(self, *args, task_force, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(task_force=task_force).only(
+            "code", "name"
+        )
