@@ -8,6 +8,8 @@ from .models import Agency, Role, Sector, User
 
 
 class AgencyForm(VersionedModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Agency
         fields = ["name", "sector", "jurisdiction_level", "address", "phone", "website"]

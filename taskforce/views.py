@@ -123,14 +123,14 @@ def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 — any failure means "not healthy"
-        logger.exception("healthz: database check failed")
+    except Exception as error:  # noqa: BLE001 — any failure means "not healthy"
+        logger.warning("healthz: database check failed: %s", error)
         status["database"] = "error"
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # noqa: BLE001
-        logger.exception("healthz: broker check failed")
+    except Exception as error:  # noqa: BLE001
+        logger.warning("healthz: broker check failed: %s", error)
         status["broker"] = "error"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse(

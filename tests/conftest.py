@@ -42,13 +42,16 @@ def other_task_force(db):
 
 @pytest.fixture
 def agency(task_force):
-    return AgencyFactory(task_force=task_force, name="Harbor County Sheriff's Office",
-                         sector="law_enforcement")
+    return AgencyFactory(
+        task_force=task_force, name="Harbor County Sheriff's Office", sector="law_enforcement"
+    )
 
 
 @pytest.fixture
 def other_agency(task_force):
-    return AgencyFactory(task_force=task_force, name="Safe Harbor Shelter", sector="victim_services")
+    return AgencyFactory(
+        task_force=task_force, name="Safe Harbor Shelter", sector="victim_services"
+    )
 
 
 @pytest.fixture
@@ -58,7 +61,9 @@ def foreign_agency(other_task_force):
 
 @pytest.fixture
 def coordinator(agency):
-    return member_of(agency, Role.COORDINATOR, email="coordinator@example.org", full_name="Cora Coordinator")
+    return member_of(
+        agency, Role.COORDINATOR, email="coordinator@example.org", full_name="Cora Coordinator"
+    )
 
 
 @pytest.fixture
@@ -73,8 +78,9 @@ def lead(agency):
 
 @pytest.fixture
 def lead_other(other_agency):
-    return member_of(other_agency, Role.AGENCY_LEAD, email="otherlead@example.org",
-                     full_name="Olga Otherlead")
+    return member_of(
+        other_agency, Role.AGENCY_LEAD, email="otherlead@example.org", full_name="Olga Otherlead"
+    )
 
 
 @pytest.fixture
@@ -89,14 +95,16 @@ def observer(agency):
 
 @pytest.fixture
 def other_coordinator(foreign_agency):
-    return member_of(foreign_agency, Role.COORDINATOR, email="ridge@example.org",
-                     full_name="Rita Ridge")
+    return member_of(
+        foreign_agency, Role.COORDINATOR, email="ridge@example.org", full_name="Rita Ridge"
+    )
 
 
 @pytest.fixture
 def admin(db):
-    return UserFactory(email="admin@example.org", full_name="Ada Admin", is_staff=True,
-                       is_superuser=True)
+    return UserFactory(
+        email="admin@example.org", full_name="Ada Admin", is_staff=True, is_superuser=True
+    )
 
 
 def client_for(user):
