@@ -24,8 +24,7 @@ run: $(VENV)/.installed
 	@echo "  member@example.org       observer@example.org admin@example.org (Django admin)"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=True $(VENV)/bin/celery -A taskforce worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule-filename=var/celerybeat-schedule & \
+	DEBUG=True $(VENV)/bin/celery -A taskforce worker --beat --loglevel=INFO --concurrency=2 & \
 	DEBUG=True $(PY) manage.py runserver 127.0.0.1:$(PORT) & \
 	wait
 

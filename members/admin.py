@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,6 +64,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 @admin.register(Agency)
 class AgencyAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "task_force", "sector", "jurisdiction_level", "phone"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["task_force", "sector", "jurisdiction_level"]
     search_fields = ["name"]
     list_select_related = ["task_force"]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from taskforce.audit import history_rows
+from taskforce.models import SignInEvent
 from taskforce.views import TaskForceMixin, VersionedUpdateMixin
 
 from . import access, services
@@ -212,8 +213,12 @@ class PersonHistory(PersonMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["rows"] = history_rows(
             self.object.history.all(),
-            Membership.history.filter(user_id=self.object.pk, task_force_id=self.task_force.pk),
+            Membership.history.filter(
+                user_id=self.object.pk, task_force_id=self.task_force.pk
+            ).select_related("agency"),
         )
+        if context["can_manage"]:  # coordinators read the sign-in trail
+            context["sign_ins"] = SignInEvent.objects.filter(user=self.object)[:20]
         return context
 
 

@@ -80,7 +80,11 @@ def history_rows(*querysets):
                 for change in record.diff_against(previous).changes
                 if change.field != "version"
             ]
-        rows.append({"record": record, "changes": changes})
+        rows.append({
+            "record": record,
+            "label": record.instance_type._meta.verbose_name,
+            "changes": changes,
+        })
     return rows
 
 

@@ -96,11 +96,7 @@ def _pattern_names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_matrix():
-    names = {
-        name
-        for name in _pattern_names(get_resolver().url_patterns)
-        if not name.startswith("admin:")
-    }
+    names = {name for name in _pattern_names(get_resolver().url_patterns) if not name.startswith("admin:")}
     missing = sorted(names - set(MATRIX))
     assert not missing, f"Add these URL names to the permission matrix: {missing}"
 

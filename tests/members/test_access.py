@@ -1,8 +1,7 @@
 """The access module's answers, and guardian's defaults kept in check."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from guardian.models import GroupObjectPermission
 
 from members import access
@@ -64,12 +63,16 @@ def test_deleting_a_task_force_cleans_up_its_groups_and_permissions(db):
 
 
 def test_rebuild_grants_matches_sync_grants(coordinator, lead, member, observer, task_force):
-    before = {user.pk: set(user.groups.values_list("name", flat=True))
-              for user in (coordinator, lead, member, observer)}
+    before = {
+        user.pk: set(user.groups.values_list("name", flat=True))
+        for user in (coordinator, lead, member, observer)
+    }
     Group.objects.get(name=f"{access.group_prefix(task_force.pk)}member").user_set.clear()
     access.rebuild_grants(task_force)
-    after = {user.pk: set(user.groups.values_list("name", flat=True))
-             for user in (coordinator, lead, member, observer)}
+    after = {
+        user.pk: set(user.groups.values_list("name", flat=True))
+        for user in (coordinator, lead, member, observer)
+    }
     assert after == before
 
 

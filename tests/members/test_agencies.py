@@ -25,9 +25,7 @@ def form_data(agency=None, **changes):
 
 
 class TestAgencyList:
-    def test_it_lists_searches_and_filters_by_sector(
-        self, login, member, task_force, agency, other_agency
-    ):
+    def test_it_lists_searches_and_filters_by_sector(self, login, member, task_force, agency, other_agency):
         url = reverse("members:agency-list", args=[task_force.slug])
         page = login(member).get(url).content.decode()
         assert agency.name.replace("'", "&#x27;") in page and other_agency.name in page
@@ -43,14 +41,8 @@ class TestAgencyList:
         page = login(member).get(url, {"q": "zzz"}).content.decode()
         assert "No agency matches these filters" in page
 
-    def test_it_never_shows_another_task_forces_agencies(
-        self, login, member, task_force, foreign_agency
-    ):
-        page = (
-            login(member)
-            .get(reverse("members:agency-list", args=[task_force.slug]))
-            .content.decode()
-        )
+    def test_it_never_shows_another_task_forces_agencies(self, login, member, task_force, foreign_agency):
+        page = login(member).get(reverse("members:agency-list", args=[task_force.slug])).content.decode()
         assert foreign_agency.name not in page
 
     def test_it_paginates(self, login, member, task_force, agency):
@@ -83,9 +75,7 @@ class TestAgencyCreate:
         assert response["Location"] == agency.get_absolute_url()
         assert agency.task_force == task_force
 
-    def test_it_refuses_a_duplicate_name_in_the_same_task_force(
-        self, login, coordinator, task_force, agency
-    ):
+    def test_it_refuses_a_duplicate_name_in_the_same_task_force(self, login, coordinator, task_force, agency):
         response = login(coordinator).post(
             reverse("members:agency-create", args=[task_force.slug]),
             form_data(name=agency.name.upper()),

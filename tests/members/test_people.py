@@ -69,10 +69,17 @@ class TestPeopleDirectory:
 
 
 class TestPersonDetail:
-    def test_it_shows_memberships_including_ended_ones(self, login, coordinator, task_force, agency, other_agency):
+    def test_it_shows_memberships_including_ended_ones(
+        self, login, coordinator, task_force, agency, other_agency
+    ):
         person = member_of(agency, full_name="Pat Person")
-        MembershipFactory(user=person, agency=other_agency, ended_on="2026-02-01", end_reason="Changed unit",
-                          started_on="2025-02-01")
+        MembershipFactory(
+            user=person,
+            agency=other_agency,
+            ended_on="2026-02-01",
+            end_reason="Changed unit",
+            started_on="2025-02-01",
+        )
         page = login(coordinator).get(reverse("members:person-detail", args=[task_force.slug, person.code]))
         text = page.content.decode()
         assert "Pat Person" in text and "Changed unit" in text and "Ended" in text
@@ -82,15 +89,23 @@ class TestPersonDetail:
         page = login(member).get(reverse("members:person-detail", args=[task_force.slug, lead.code]))
         assert "End membership" not in page.content.decode()
 
-    def test_a_person_from_another_task_force_is_a_404(self, login, coordinator, task_force, other_coordinator):
+    def test_a_person_from_another_task_force_is_a_404(
+        self, login, coordinator, task_force, other_coordinator
+    ):
         url = reverse("members:person-detail", args=[task_force.slug, other_coordinator.code])
         assert login(coordinator).get(url).status_code == 404
 
 
 class TestPersonUpdate:
     def edit(self, client, task_force, person, **changes):
-        data = {"full_name": person.full_name, "job_title": "Detective", "work_phone": "555-0111",
-                "expertise": "Labour trafficking in agriculture", "version": person.version, **changes}
+        data = {
+            "full_name": person.full_name,
+            "job_title": "Detective",
+            "work_phone": "555-0111",
+            "expertise": "Labour trafficking in agriculture",
+            "version": person.version,
+            **changes,
+        }
         return client.post(reverse("members:person-update", args=[task_force.slug, person.code]), data)
 
     def test_the_agency_lead_edits_a_person_of_their_agency(self, login, lead, member, task_force):
@@ -120,3 +135,33 @@ class TestPersonUpdate:
         page = login(member).get(reverse("members:person-history", args=[task_force.slug, member.code]))
         text = page.content.decode()
         assert "Sergeant" in text and "by Lee Lead" in text
+
+
+class TestPersonHistory:
+    def test_coordinators_see_recent_sign_ins_and_members_do_not(
+        self, client, login, coordinator, member, task_force
+    ):
+        client.post(reverse("login"), {"username": "member@example.org", "password": "wrong"})
+        from tests.factories import PASSWORD
+
+        client.post(reverse("login"), {"username": "member@example.org", "password": PASSWORD})
+        url = reverse("members:person-history", args=[task_force.slug, member.code])
+        page = login(coordinator).get(url).content.decode()
+        assert "Recent sign-ins" in page and "Signed in" in page
+        assert "Recent sign-ins" not in login(member).get(url).content.decode()
+
+    def test_its_query_count_does_not_grow_with_changes(
+        self, login, coordinator, member, task_force, other_agency
+    ):
+        url = reverse("members:person-history", args=[task_force.slug, member.code])
+        client = login(coordinator)
+        client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        for number in range(10):
+            member.job_title = f"Title {number}"
+            member.save()
+        MembershipFactory(user=member, agency=other_agency)
+        with CaptureQueriesContext(connection) as many:
+            client.get(url)
+        assert len(many) == len(few)

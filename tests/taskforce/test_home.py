@@ -21,7 +21,9 @@ class TestRootRedirect:
 
 
 class TestTaskForceHome:
-    def test_it_shows_mission_leadership_and_counts(self, login, observer, coordinator, co_chair, member, task_force):
+    def test_it_shows_mission_leadership_and_counts(
+        self, login, observer, coordinator, co_chair, member, task_force
+    ):
         response = login(observer).get(task_force.get_absolute_url())
         page = response.content.decode()
         assert task_force.mission in page
@@ -29,7 +31,9 @@ class TestTaskForceHome:
         assert response.context["counts"]["people"] == 4
         assert response.context["agency_count"] == 1
 
-    def test_the_switcher_lists_every_task_force_of_the_person(self, login, member, task_force, foreign_agency):
+    def test_the_switcher_lists_every_task_force_of_the_person(
+        self, login, member, task_force, foreign_agency
+    ):
         MembershipFactory(user=member, agency=foreign_agency)
         page = login(member).get(task_force.get_absolute_url()).content.decode()
         assert "Switch task force" in page and foreign_agency.task_force.name in page
@@ -41,17 +45,31 @@ class TestTaskForceHome:
 
 class TestTaskForceUpdate:
     def test_the_coordinator_edits_the_mission(self, login, coordinator, task_force):
-        data = {"name": task_force.name, "jurisdiction": "Harbor County", "mission": "A new mission",
-                "purpose": "", "mandate": "state", "legal_citation": "State Code 12-34",
-                "founded_on": "2019-05-01", "time_zone": "America/Chicago", "version": task_force.version}
+        data = {
+            "name": task_force.name,
+            "jurisdiction": "Harbor County",
+            "mission": "A new mission",
+            "purpose": "",
+            "mandate": "state",
+            "legal_citation": "State Code 12-34",
+            "founded_on": "2019-05-01",
+            "time_zone": "America/Chicago",
+            "version": task_force.version,
+        }
         response = login(coordinator).post(reverse("taskforce:update", args=[task_force.slug]), data)
         task_force.refresh_from_db()
         assert response.status_code == 302
         assert (task_force.mission, task_force.time_zone) == ("A new mission", "America/Chicago")
 
     def test_it_refuses_an_unknown_time_zone(self, login, coordinator, task_force):
-        data = {"name": task_force.name, "jurisdiction": "x", "mission": "m", "mandate": "local",
-                "time_zone": "Mars/Olympus", "version": task_force.version}
+        data = {
+            "name": task_force.name,
+            "jurisdiction": "x",
+            "mission": "m",
+            "mandate": "local",
+            "time_zone": "Mars/Olympus",
+            "version": task_force.version,
+        }
         response = login(coordinator).post(reverse("taskforce:update", args=[task_force.slug]), data)
         assert response.status_code == 200
         assert "Select a valid choice" in response.content.decode()
