@@ -36,6 +36,12 @@ AGENCY_LEAD_PERMISSIONS = ["members.change_agency", LEAD_AGENCY]
 ROLES_A_LEAD_GRANTS = [Role.MEMBER, Role.OBSERVER]
 
 
+def sign_in_username(request, credentials):
+    """The email a sign-in attempt names, lower-cased, so that lockout counts it once."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()
+
+
 # --- grants -------------------------------------------------------------------------------
 
 
@@ -85,9 +91,7 @@ def rebuild_grants(task_force):
         if membership.role == Role.AGENCY_LEAD:
             if membership.agency_id not in lead_groups:
                 lead_groups[membership.agency_id] = agency_lead_group(membership.agency)
-            rows.append(
-                Through(user_id=membership.user_id, group_id=lead_groups[membership.agency_id].pk)
-            )
+            rows.append(Through(user_id=membership.user_id, group_id=lead_groups[membership.agency_id].pk))
     Through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
 
 
@@ -171,9 +175,7 @@ def can_change_person(user, task_force, person):
         return True
     return any(
         has_perm(user, LEAD_AGENCY, membership.agency)
-        for membership in person.memberships.active()
-        .filter(task_force=task_force)
-        .select_related("agency")
+        for membership in person.memberships.active().filter(task_force=task_force).select_related("agency")
     )
 
 
@@ -211,9 +213,7 @@ def get_person_for_user(user, task_force, code, action="view"):
 
 def get_membership_for_user(user, task_force, code, action="view"):
     membership = (
-        Membership.objects.filter(task_force=task_force, code=code)
-        .select_related("user", "agency")
-        .first()
+        Membership.objects.filter(task_force=task_force, code=code).select_related("user", "agency").first()
     )
     if membership is None:
         raise Http404("No such membership.")
@@ -225,9 +225,7 @@ def get_membership_for_user(user, task_force, code, action="view"):
 
 def get_invitation_for_user(user, task_force, code):
     """An invitation the person may withdraw: to an agency whose people they manage."""
-    invitation = (
-        Invitation.objects.filter(task_force=task_force, code=code).select_related("agency").first()
-    )
+    invitation = Invitation.objects.filter(task_force=task_force, code=code).select_related("agency").first()
     if invitation is None:
         raise Http404("No such invitation.")
     if not led_agencies(user, task_force).filter(pk=invitation.agency_id).exists():

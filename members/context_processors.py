@@ -7,9 +7,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     task_forces = list(access.task_forces_for(user).order_by("name").only("slug", "name"))
-    current_slug = (
-        request.resolver_match.kwargs.get("tf") if request.resolver_match else None
-    ) or (request.session.get("task_force"))
+    current_slug = (request.resolver_match.kwargs.get("tf") if request.resolver_match else None) or (
+        request.session.get("task_force")
+    )
     current = next((tf for tf in task_forces if tf.slug == current_slug), None)
     if current is None and task_forces:
         current = task_forces[0]

@@ -6,6 +6,8 @@ from taskforce.forms import VersionedModelForm
 
 from .models import Agency, Role, Sector, User
 
+SELECT = {"class": "form-select"}
+
 
 class AgencyForm(VersionedModelForm):
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
@@ -103,7 +105,9 @@ class EndMembershipForm(forms.Form):
 
 class AgencyFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
-    sector = forms.ChoiceField(required=False, choices=[("", "All sectors"), *Sector.choices])
+    sector = forms.ChoiceField(
+        required=False, choices=[("", "All sectors"), *Sector.choices], widget=forms.Select(attrs=SELECT)
+    )
 
 
 class PersonFilterForm(forms.Form):
@@ -112,12 +116,13 @@ class PersonFilterForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label="All agencies",
+        widget=forms.Select(attrs=SELECT),
         to_field_name="code",
     )
-    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    role = forms.ChoiceField(
+        required=False, choices=[("", "All roles"), *Role.choices], widget=forms.Select(attrs=SELECT)
+    )
 
     def __init__(self, *args, task_force, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(task_force=task_force).only(
-            "code", "name"
-        )
+        self.fields["agency"].queryset = Agency.objects.filter(task_force=task_force).only("code", "name")

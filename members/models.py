@@ -100,15 +100,11 @@ class Agency(Versioned):
         NON_GOVERNMENTAL = "ngo", "Non-governmental"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    task_force = models.ForeignKey(
-        "taskforce.TaskForce", on_delete=models.CASCADE, related_name="agencies"
-    )
+    task_force = models.ForeignKey("taskforce.TaskForce", on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=30, choices=Sector.choices)
     jurisdiction_level = models.CharField(max_length=20, choices=Level.choices)
-    address = models.TextField(
-        blank=True, help_text="The agency's office address (never a shelter's)."
-    )
+    address = models.TextField(blank=True, help_text="The agency's office address (never a shelter's).")
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
 
@@ -117,9 +113,7 @@ class Agency(Versioned):
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["task_force", "name"], name="agency_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task_force", "name"], name="agency_unique_name")]
         indexes = [models.Index(fields=["task_force", "name", "id"], name="agency_list_idx")]
         permissions = [("manage_agency_people", "Manage the agency's people")]
 
@@ -171,8 +165,7 @@ class Membership(Versioned):
                 condition=Q(ended_on__isnull=True),
                 name="membership_one_active",
                 violation_error_message=(
-                    "This person already has an active membership for this agency "
-                    "in this task force."
+                    "This person already has an active membership for this agency in this task force."
                 ),
             )
         ]
@@ -190,9 +183,7 @@ class Membership(Versioned):
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
@@ -212,9 +203,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()

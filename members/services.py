@@ -43,21 +43,15 @@ def invitation_from_token(token):
     try:
         code = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise ServiceError(
-            "This invitation link has expired. Ask your coordinator for a new one."
-        ) from error
+        raise ServiceError("This invitation link has expired. Ask your coordinator for a new one.") from error
     except signing.BadSignature as error:
-        raise ServiceError(
-            "This invitation link is not valid. Check that you copied all of it."
-        ) from error
+        raise ServiceError("This invitation link is not valid. Check that you copied all of it.") from error
     invitation = Invitation.objects.filter(code=code).select_related("task_force", "agency").first()
     if invitation is None:
         raise ServiceError("This invitation link is not valid. Check that you copied all of it.")
     status = invitation.get_status()
     if status == "accepted":
-        raise ServiceError(
-            "This invitation has already been used. Sign in with your email and password."
-        )
+        raise ServiceError("This invitation has already been used. Sign in with your email and password.")
     if status == "revoked":
         raise ServiceError("This invitation was withdrawn. Ask your coordinator for a new one.")
     if status == "expired":
@@ -79,9 +73,9 @@ def invite(*, by, task_force, email, full_name, agency, role):
         .exists()
     ):
         raise ServiceError("This person is already an active member for this agency.")
-    Invitation.objects.pending().filter(
-        email__iexact=email, task_force=task_force, agency=agency
-    ).update(revoked_at=timezone.now())
+    Invitation.objects.pending().filter(email__iexact=email, task_force=task_force, agency=agency).update(
+        revoked_at=timezone.now()
+    )
     invitation = Invitation.objects.create(
         email=email,
         full_name=full_name,
@@ -130,6 +124,7 @@ def accept_invitation(invitation, *, user=None, full_name="", password=""):
                 task_force=invitation.task_force,
                 agency=invitation.agency,
                 role=invitation.role,
+                started_on=invitation.task_force.today(),
             )
     except IntegrityError as error:
         raise ServiceError("You are already an active member for this agency.") from error
@@ -171,7 +166,7 @@ def end_membership(*, by, membership, ended_on, reason):
         raise ServiceError("This membership has already ended.")
     if ended_on < membership.started_on:
         raise ServiceError("A membership cannot end before it started.")
-    if ended_on > timezone.localdate():
+    if ended_on > membership.task_force.today():
         raise ServiceError("A membership ends today or on a past date, not in the future.")
     membership.ended_on = ended_on
     membership.end_reason = reason

@@ -47,6 +47,4 @@ def clean_up_task_force_grants(sender, instance, **kwargs):
 @receiver(post_delete, sender=Agency)
 def clean_up_agency_grants(sender, instance, **kwargs):
     _delete_object_permissions(instance)
-    Group.objects.filter(
-        name=f"{group_prefix(instance.task_force_id)}agency:{instance.pk}:leads"
-    ).delete()
+    Group.objects.filter(name=f"{group_prefix(instance.task_force_id)}agency:{instance.pk}:leads").delete()

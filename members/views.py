@@ -74,13 +74,9 @@ class AgencyDetail(AgencyMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = (
-            self.object.memberships.active()
-            .select_related("user")
-            .order_by("user__full_name", "id")
+            self.object.memberships.active().select_related("user").order_by("user__full_name", "id")
         )
-        context["can_view_contacts"] = access.can_view_confidential(
-            self.request.user, self.task_force
-        )
+        context["can_view_contacts"] = access.can_view_confidential(self.request.user, self.task_force)
         return context
 
 
@@ -144,16 +140,12 @@ class PersonList(TaskForceMixin, ListView):
                 memberships = memberships.filter(agency=data["agency"])
             if data["role"]:
                 memberships = memberships.filter(role=data["role"])
-        return memberships.select_related("user", "agency").order_by(
-            "user__full_name", "user_id", "id"
-        )
+        return memberships.select_related("user", "agency").order_by("user__full_name", "user_id", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filters=self.filters, **kwargs)
         context["can_invite"] = access.can_invite(self.request.user, self.task_force)
-        context["can_view_contacts"] = access.can_view_confidential(
-            self.request.user, self.task_force
-        )
+        context["can_view_contacts"] = access.can_view_confidential(self.request.user, self.task_force)
         return context
 
 
@@ -168,9 +160,7 @@ class PersonMixin(TaskForceMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_change"] = access.can_change_person(
-            self.request.user, self.task_force, self.object
-        )
+        context["can_change"] = access.can_change_person(self.request.user, self.task_force, self.object)
         return context
 
 
@@ -237,9 +227,7 @@ class MembershipFormView(TaskForceMixin, FormView):
         return super().get_context_data(membership=self.membership, **kwargs)
 
     def get_success_url(self):
-        return reverse(
-            "members:person-detail", args=[self.task_force.slug, self.membership.user.code]
-        )
+        return reverse("members:person-detail", args=[self.task_force.slug, self.membership.user.code])
 
     def form_valid(self, form):
         try:
@@ -263,9 +251,7 @@ class MembershipRoleChange(MembershipFormView):
         }
 
     def change(self, data):
-        membership = services.change_role(
-            by=self.request.user, membership=self.membership, role=data["role"]
-        )
+        membership = services.change_role(by=self.request.user, membership=self.membership, role=data["role"])
         messages.success(self.request, f"{membership.user} is now {membership.get_role_display()}.")
 
 
@@ -309,9 +295,7 @@ class InvitationCreate(InvitationMixin, FormView):
         }
 
     def get_initial(self):
-        agency = self.task_force.agencies.filter(
-            code=self.request.GET.get("agency") or None
-        ).first()
+        agency = self.task_force.agencies.filter(code=self.request.GET.get("agency") or None).first()
         return {"agency": agency}
 
     def form_valid(self, form):
@@ -365,9 +349,7 @@ def accept_invitation(request, token):
     try:
         invitation = services.invitation_from_token(token)
     except services.ServiceError as error:
-        return render(
-            request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
-        )
+        return render(request, "members/invitation_invalid.html", {"reason": str(error)}, status=410)
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing is not None:
         return _accept_as_existing_user(request, invitation, existing)
@@ -382,15 +364,11 @@ def accept_invitation(request, token):
                 password=form.cleaned_data["password1"],
             )
         except services.ServiceError as error:
-            return render(
-                request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
-            )
+            return render(request, "members/invitation_invalid.html", {"reason": str(error)}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.task_force}.")
         return redirect(invitation.task_force)
-    return render(
-        request, "members/invitation_accept.html", {"invitation": invitation, "form": form}
-    )
+    return render(request, "members/invitation_accept.html", {"invitation": invitation, "form": form})
 
 
 def _accept_as_existing_user(request, invitation, existing):
@@ -400,14 +378,10 @@ def _accept_as_existing_user(request, invitation, existing):
         try:
             services.accept_invitation(invitation, user=request.user)
         except services.ServiceError as error:
-            return render(
-                request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
-            )
+            return render(request, "members/invitation_invalid.html", {"reason": str(error)}, status=410)
         messages.success(request, f"You have joined {invitation.task_force}.")
         return redirect(invitation.task_force)
-    return render(
-        request, "members/invitation_accept.html", {"invitation": invitation, "form": None}
-    )
+    return render(request, "members/invitation_accept.html", {"invitation": invitation, "form": None})
 
 
 # --- own profile --------------------------------------------------------------------------
@@ -419,7 +393,7 @@ class Profile(VersionedUpdateMixin, UpdateView):
     success_message = "Your profile is saved."
 
     def get_object(self, queryset=None):
-        return self.request.user
+        return User.objects.get(pk=self.request.user.pk)
 
     def get_success_url(self):
         return reverse("profile")

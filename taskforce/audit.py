@@ -42,9 +42,7 @@ def record_sign_out(sender, request, user, **kwargs):
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
     ip, agent = _client(request)
     email = str(credentials.get("username") or credentials.get("email") or "")[:254]
-    SignInEvent.objects.create(
-        kind=SignInEvent.Kind.FAILED, email=email, ip_address=ip, user_agent=agent
-    )
+    SignInEvent.objects.create(kind=SignInEvent.Kind.FAILED, email=email, ip_address=ip, user_agent=agent)
 
 
 HISTORY_LIMIT = 100
@@ -55,9 +53,7 @@ def history_rows(*querysets):
     who, when and what changed. Each change is diffed against the record before it."""
     records = []
     for queryset in querysets:
-        records.extend(
-            queryset.select_related("history_user").order_by("-history_date")[: HISTORY_LIMIT + 1]
-        )
+        records.extend(queryset.select_related("history_user").order_by("-history_date")[: HISTORY_LIMIT + 1])
     records.sort(key=lambda record: record.history_date, reverse=True)
     rows = []
     for index, record in enumerate(records[:HISTORY_LIMIT]):
@@ -80,11 +76,15 @@ def history_rows(*querysets):
                 for change in record.diff_against(previous).changes
                 if change.field != "version"
             ]
-        rows.append({
-            "record": record,
-            "label": record.instance_type._meta.verbose_name,
-            "changes": changes,
-        })
+        if previous is not None and record.history_type == "~" and not changes:
+            continue  # e.g. a sign-in touching only last_login, which is not shown
+        rows.append(
+            {
+                "record": record,
+                "label": record.instance_type._meta.verbose_name,
+                "changes": changes,
+            }
+        )
     return rows
 
 

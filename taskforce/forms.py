@@ -32,10 +32,8 @@ class VersionedModelForm(forms.ModelForm):
         if instance.pk is None:
             return super().save(commit)
         seen = self.cleaned_data["version"]
-        bumped = (
-            type(instance)
-            ._default_manager.filter(pk=instance.pk, version=seen)
-            .update(version=F("version") + 1)
+        bumped = self._meta.model._default_manager.filter(pk=instance.pk, version=seen).update(
+            version=F("version") + 1
         )
         if bumped != 1:
             raise StaleEdit

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -31,9 +32,7 @@ class TaskForce(Versioned):
         REGIONAL = "regional", "Regional"
         FEDERAL = "federal", "Federally funded"
 
-    slug = models.SlugField(
-        unique=True, help_text="Short name used in addresses, e.g. harbor-county."
-    )
+    slug = models.SlugField(unique=True, help_text="Short name used in addresses, e.g. harbor-county.")
     name = models.CharField(max_length=200)
     jurisdiction = models.CharField(
         max_length=200, help_text="The area the task force serves, e.g. Harbor County."
@@ -67,6 +66,10 @@ class TaskForce(Versioned):
     def get_absolute_url(self):
         return reverse("taskforce:home", args=[self.slug])
 
+    def today(self):
+        """Today's date where the task force is."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+
 
 class SignInEvent(models.Model):
     """Sign-in, sign-out and failed sign-in, for the audit trail."""
@@ -77,9 +80,7 @@ class SignInEvent(models.Model):
         FAILED = "failed", "Failed sign-in"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     email = models.CharField(max_length=254, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -27,9 +27,7 @@ class TaskForceMixin:
     permission = access.VIEW
 
     def dispatch(self, request, *args, **kwargs):
-        self.task_force = access.get_task_force_for_user(
-            request.user, kwargs["tf"], self.permission
-        )
+        self.task_force = access.get_task_force_for_user(request.user, kwargs["tf"], self.permission)
         request.session["task_force"] = self.task_force.slug
         timezone.activate(self.task_force.time_zone)
         self.check_access()
@@ -86,16 +84,12 @@ class TaskForceHome(TaskForceMixin, TemplateView):
             people=Count("user", distinct=True),
             agencies_with_people=Count("agency", distinct=True),
         )
-        sectors = dict(
-            self.task_force.agencies.values_list("sector").annotate(n=Count("id")).order_by()
-        )
+        sectors = dict(self.task_force.agencies.values_list("sector").annotate(n=Count("id")).order_by())
         context["agency_count"] = sum(sectors.values())
         context["sectors"] = [
             (value, label, sectors[value]) for value, label in Sector.choices if value in sectors
         ]
-        context["missing_sectors"] = [
-            label for value, label in Sector.choices if value not in sectors
-        ]
+        context["missing_sectors"] = [label for value, label in Sector.choices if value not in sectors]
         roles = dict(active.values_list("role").annotate(n=Count("id")).order_by())
         context["roles"] = [(value, label, roles[value]) for value, label in Role.choices if value in roles]
         context["pending_invitations"] = (
@@ -133,9 +127,7 @@ def healthz(request):
         logger.warning("healthz: broker check failed: %s", error)
         status["broker"] = "error"
     healthy = all(value == "ok" for value in status.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
 
 
 def _error_page(template, status):

@@ -1,0 +1,188 @@
+"""Median server time of the main pages at scale, next to the Django admin and a bare view.
+
+Requests go through django.test.Client in this process, so the numbers are server time only
+(middleware, views, queries, templates), with no network and no web server. Each page is
+compared with the admin changelist of the same model, and with a view that returns "ok"
+through the same middleware: the floor under every page.
+"""
+
+import statistics
+import time
+import warnings
+from dataclasses import dataclass
+from math import ceil
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from members.management.commands.seed_scale import ADMIN_EMAIL, scale_task_forces
+from members.models import Agency, Membership, Role, User
+from taskforce.models import TaskForce
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def bench_settings():
+    return {
+        "ROOT_URLCONF": "taskforce.bench_urls",  # the site plus the bare view
+        "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],  # the test client's host name
+        # Static URLs without the manifest: the bench must not depend on collectstatic having run.
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
+@dataclass
+class Timing:
+    url: str
+    milliseconds: float
+    queries: int
+
+
+class Command(BaseCommand):
+    help = "Prints the median server time and queries of the main pages, against the admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--iterations", type=int, default=30, help="Timed requests per page.")
+        parser.add_argument("--warmup", type=int, default=5, help="Untimed requests per page first.")
+        parser.add_argument(
+            "--task-force", default=None, help="Slug to measure (default: the largest scale one)."
+        )
+
+    def handle(self, *args, iterations, warmup, task_force, **options):
+        if iterations < 1:
+            raise CommandError("--iterations must be at least 1.")
+        self.iterations, self.warmup = iterations, warmup
+        task_force = self.task_force(task_force)
+        coordinator = self.coordinator(task_force)
+        superuser = self.superuser()
+        with override_settings(**bench_settings()), warnings.catch_warnings():
+            # WhiteNoise warns that collectstatic has not run: the bench serves no static file.
+            warnings.filterwarnings("ignore", message="No directory at")
+            site, admin_site = Client(), Client()
+            site.force_login(coordinator, backend=BACKEND)
+            admin_site.force_login(superuser, backend=BACKEND)
+            try:
+                bare = self.measure(site, reverse("bench-bare"))
+                rows = [
+                    (label, self.measure(site, page), self.measure(admin_site, admin_page))
+                    for label, page, admin_page in self.pages(task_force)
+                ]
+            finally:
+                site.logout()
+                admin_site.logout()
+        self.report(task_force, coordinator, superuser, bare, rows)
+
+    # --- who and what ---------------------------------------------------------------------
+
+    def task_force(self, slug):
+        task_forces = TaskForce.objects.filter(slug=slug) if slug else scale_task_forces()
+        task_force = (
+            task_forces.annotate(people=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+            .order_by("-people", "slug")
+            .first()
+        )
+        if task_force is None:
+            raise CommandError(
+                f"No task force {slug!r}." if slug else "No scale data: run manage.py seed_scale first."
+            )
+        return task_force
+
+    def coordinator(self, task_force):
+        membership = (
+            Membership.objects.active()
+            .filter(task_force=task_force, role=Role.COORDINATOR, user__is_active=True)
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        if membership is None:
+            raise CommandError(f"{task_force} has no active coordinator to sign in as.")
+        return membership.user
+
+    def superuser(self):
+        superusers = User.objects.filter(is_superuser=True, is_staff=True, is_active=True)
+        user = superusers.filter(email=ADMIN_EMAIL).first() or superusers.order_by("id").first()
+        if user is None:
+            raise CommandError(f"No superuser to open the admin with: seed_scale creates {ADMIN_EMAIL}.")
+        return user
+
+    def pages(self, task_force):
+        """(label, page, the admin changelist it is compared with)."""
+        slug, pk = task_force.slug, task_force.pk
+        memberships = Membership.objects.filter(task_force=task_force).count()
+        admin_last = max(1, ceil(memberships / admin.site.get_model_admin(Membership).list_per_page))
+        people = reverse("members:person-list", args=[slug])
+        admin_people = f"{reverse('admin:members_membership_changelist')}?task_force__id__exact={pk}"
+        admin_agencies = f"{reverse('admin:members_agency_changelist')}?task_force__id__exact={pk}"
+        admin_task_forces = reverse("admin:taskforce_taskforce_changelist")
+        return [
+            ("People directory, page 1", people, admin_people),
+            ("People directory, last page", f"{people}?page=last", f"{admin_people}&p={admin_last}"),
+            ("Agencies, page 1", reverse("members:agency-list", args=[slug]), admin_agencies),
+            ("Task force home", task_force.get_absolute_url(), admin_task_forces),
+        ]
+
+    # --- measuring ------------------------------------------------------------------------
+
+    def get(self, client, url):
+        response = client.get(url)
+        if response.status_code != 200:
+            hint = " (is 'testserver' in ALLOWED_HOSTS?)" if response.status_code == 400 else ""
+            raise CommandError(f"GET {url} answered {response.status_code}, not 200{hint}.")
+        return response
+
+    def measure(self, client, url):
+        for _ in range(self.warmup):
+            self.get(client, url)
+        with CaptureQueriesContext(connection) as captured:  # its own request: logging costs time
+            self.get(client, url)
+        queries = len(captured)  # now: the next request clears the connection's query log
+        times = []
+        for _ in range(self.iterations):
+            started = time.perf_counter()
+            self.get(client, url)
+            times.append(time.perf_counter() - started)
+        return Timing(url, statistics.median(times) * 1000, queries)
+
+    # --- the table ------------------------------------------------------------------------
+
+    def report(self, task_force, coordinator, superuser, bare, rows):
+        agencies = Agency.objects.filter(task_force=task_force).count()
+        write = self.stdout.write
+        write(
+            f"\n{task_force.name} ({task_force.slug}): {agencies:,} agencies, "
+            f"{task_force.people:,} active memberships"
+        )
+        write(
+            f"{connection.vendor}, DEBUG {'on (times include query logging)' if settings.DEBUG else 'off'}; "
+            f"median of {self.iterations} requests after {self.warmup} warm-up; "
+            f"site as {coordinator.email} (coordinator), admin as {superuser.email}\n"
+        )
+        columns = ["ms", "queries", "admin ms", "admin q", "× admin", "× bare"]
+        header = f"{'page':<30}" + "".join(f"{column:>10}" for column in columns)
+        write(header)
+        write("-" * len(header))
+        for label, page, admin_page in rows:
+            write(
+                f"{label:<30}{page.milliseconds:>10.1f}{page.queries:>10}"
+                f"{admin_page.milliseconds:>10.1f}{admin_page.queries:>10}"
+                f"{page.milliseconds / admin_page.milliseconds:>10.2f}"
+                f"{page.milliseconds / bare.milliseconds:>10.1f}"
+            )
+        write(f"{'Bare view (middleware only)':<30}{bare.milliseconds:>10.1f}{bare.queries:>10}")
+        write(
+            "\nms: median server time. × admin: the page's time over the admin changelist's "
+            "(below 1 is faster).\n× bare: over the bare view's, which only passes the middleware."
+        )
+        write("\nCompared with:")
+        for label, page, admin_page in rows:
+            write(f"  {label:<28} {page.url}  vs  {admin_page.url}")

@@ -1,0 +1,39 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import NoReverseMatch, reverse
+
+
+def bench(*args):
+    out = StringIO()
+    call_command("bench", "--iterations", "2", "--warmup", "1", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_the_table_for_the_largest_scale_task_force(db):
+    call_command(
+        "seed_scale", "--task-forces", "2", "--agencies-per", "3", "--people-per", "10", stdout=StringIO()
+    )
+    output = bench()
+    assert "(scale-01): 3 agencies, 10 active memberships" in output
+    for row in [
+        "People directory, page 1",
+        "People directory, last page",
+        "Agencies, page 1",
+        "Task force home",
+        "Bare view (middleware only)",
+    ]:
+        assert row in output
+    assert "× admin" in output and "/admin/members/membership/?task_force__id__exact=" in output
+
+
+def test_it_asks_for_the_scale_data_first(db):
+    with pytest.raises(CommandError, match="run manage.py seed_scale first"):
+        bench()
+
+
+def test_the_bare_view_is_no_url_of_the_site(login, member):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-bare")
+    assert login(member).get("/__bench__/bare/").status_code == 404
