@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -11,11 +12,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView, UpdateView
+from kombu import Connection
 
 from members import access
 from members.models import LEADERSHIP_ROLES, Membership, Role, Sector
 
-from .celery import app as celery_app
 from .forms import STALE_EDIT_MESSAGE, StaleEdit, TaskForceForm
 
 logger = logging.getLogger(__name__)
@@ -121,7 +122,12 @@ def healthz(request):
         logger.warning("healthz: database check failed: %s", error)
         status["database"] = "error"
     try:
-        with celery_app.connection_for_write() as conn:
+        broker = Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        )
+        with broker as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # noqa: BLE001
         logger.warning("healthz: broker check failed: %s", error)
