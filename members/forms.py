@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils import timezone
 
 from taskforce.forms import VersionedModelForm
@@ -7,6 +8,15 @@ from taskforce.forms import VersionedModelForm
 from .models import Agency, Role, Sector, User
 
 SELECT = {"class": "form-select"}
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with an email input so phones offer the email keyboard."""
+
+    username = UsernameField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class AgencyForm(VersionedModelForm):
