@@ -50,8 +50,10 @@ bench: $(VENV)/.installed
 lock:
 	rm -rf /tmp/taskforce-lock && $(PYTHON) -m venv /tmp/taskforce-lock
 	/tmp/taskforce-lock/bin/pip install --quiet --upgrade pip
-	/tmp/taskforce-lock/bin/pip install --quiet -e '.[dev]'
-	/tmp/taskforce-lock/bin/pip freeze --exclude-editable | grep -v '^taskforce' > requirements.lock
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > /tmp/taskforce-lock/pins.txt
+	/tmp/taskforce-lock/bin/pip install --quiet -r /tmp/taskforce-lock/pins.txt
+	/tmp/taskforce-lock/bin/pip freeze > requirements.lock
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -11,6 +11,7 @@ answer as for a thing that does not exist) and 403 to people who see it but may 
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user
@@ -231,3 +232,157 @@ def get_invitation_for_user(user, task_force, code):
     if not led_agencies(user, task_force).filter(pk=invitation.agency_id).exists():
         raise PermissionDenied
     return invitation
+
+
+# --- meetings -----------------------------------------------------------------------------
+# Written against the meetings' attributes, so that members does not import the meetings app.
+
+CORE_ROLES = (Role.COORDINATOR, Role.CO_CHAIR, Role.AGENCY_LEAD)
+LAW_ENFORCEMENT_SECTORS = ("law_enforcement",)
+
+
+class Standing:
+    """What one person is in one task force, read once per request: their active memberships."""
+
+    def __init__(self, user, task_force):
+        self.user = user
+        self.task_force = task_force
+        self.manager = can_manage(user, task_force)
+        if user.is_authenticated:
+            memberships = Membership.objects.active().filter(user=user, task_force=task_force)
+            rows = list(memberships.values_list("role", "agency_id", "agency__sector"))
+        else:
+            rows = []
+        self.roles = {role for role, _, _ in rows}
+        self.agency_ids = {agency_id for _, agency_id, _ in rows}
+        self.observer_only = bool(rows) and self.roles == {Role.OBSERVER}
+        self.core = self.manager or bool(self.roles & set(CORE_ROLES))
+        self.law_enforcement = any(
+            sector in LAW_ENFORCEMENT_SECTORS and role != Role.OBSERVER for role, _, sector in rows
+        )
+        self.confidential = can_view_confidential(user, task_force)
+        self.chaired_committee_ids = (
+            set(user.committees_chaired.filter(task_force=task_force).values_list("pk", flat=True))
+            if user.is_authenticated and rows
+            else set()
+        )
+
+
+def standing(user, task_force):
+    """The person's standing in the task force, cached on the user for the request."""
+    cache = getattr(user, "_standings", None)
+    if cache is None:
+        cache = user._standings = {}
+    if task_force.pk not in cache:
+        cache[task_force.pk] = Standing(user, task_force)
+    return cache[task_force.pk]
+
+
+def can_schedule_meetings(user, task_force):
+    """Coordinators and co-chairs schedule any meeting; committee chairs their committee's."""
+    person = standing(user, task_force)
+    return person.manager or bool(person.chaired_committee_ids)
+
+
+def can_change_meeting(user, meeting):
+    person = standing(user, meeting.task_force)
+    return person.manager or (
+        meeting.committee_id is not None and meeting.committee_id in person.chaired_committee_ids
+    )
+
+
+def visible_meetings(user, task_force, meetings):
+    """Filter a queryset of the task force's meetings to those the person may see."""
+    person = standing(user, task_force)
+    if person.manager:
+        return meetings
+    shown = Q(confidential=False)
+    if not person.observer_only:
+        invitees = meetings.model._meta.get_field("invitees").related_model.objects
+        shown |= Q(Exists(invitees.filter(meeting=OuterRef("pk"), user=user)))
+    if person.chaired_committee_ids:
+        shown |= Q(committee__in=person.chaired_committee_ids)
+    return meetings.filter(shown)
+
+
+def can_view_meeting(user, meeting, invited=None):
+    """`invited`: whether the person is an invitee, when the caller already knows."""
+    person = standing(user, meeting.task_force)
+    if person.manager or can_change_meeting(user, meeting):
+        return True
+    if not meeting.confidential:
+        return True
+    if person.observer_only:
+        return False
+    if invited is None:
+        invited = meeting.invitees.filter(user=user).exists()
+    return invited
+
+
+def can_see_agenda_item(user, item, meeting):
+    """Whether the person may read the item's title, text, notes and files (not only that it exists).
+    `item.agency_ids` must be the ids of its named agencies (prefetched by the caller)."""
+    person = standing(user, meeting.task_force)
+    if person.manager or can_change_meeting(user, meeting):
+        return True
+    sensitivity = item.sensitivity
+    if sensitivity == "all":
+        return True
+    if person.observer_only:
+        return False
+    if sensitivity == "core":
+        return person.core
+    if sensitivity == "law_enforcement":
+        return person.law_enforcement
+    return bool(person.agency_ids & set(item.agency_ids))
+
+
+def can_answer_for(user, invitee):
+    return invitee.user_id == user.pk
+
+
+def can_view_action_items(user, task_force):
+    return standing(user, task_force).confidential
+
+
+def can_update_action_item(user, action_item):
+    """Change its status: the assignee, their agency's lead, or a coordinator."""
+    if action_item.assignee_id == user.pk and user.is_active:
+        return standing(user, action_item.task_force).confidential
+    return can_manage(user, action_item.task_force) or has_perm(user, LEAD_AGENCY, action_item.agency)
+
+
+def can_change_action_item(user, action_item):
+    """Edit its title, assignee or due date: coordinators, or the chair whose meeting it came from."""
+    if can_manage(user, action_item.task_force):
+        return True
+    return action_item.meeting is not None and can_change_meeting(user, action_item.meeting)
+
+
+def can_view_trend_briefs(user, task_force):
+    """Members only: never observers."""
+    person = standing(user, task_force)
+    return person.confidential and not person.observer_only
+
+
+def can_add_trend_brief(user, meeting):
+    return can_view_trend_briefs(user, meeting.task_force) and can_view_meeting(user, meeting)
+
+
+def can_change_trend_brief(user, brief):
+    return brief.submitted_by_id == user.pk or can_manage(user, brief.task_force)
+
+
+def can_manage_committee(user, committee):
+    return can_manage(user, committee.task_force) or committee.chair_id == user.pk
+
+
+def get_for_user(queryset, code, *, can_view, can_change=None, action="view", missing="Not found."):
+    """The object with this code, if the person may see it (404 otherwise), and change it if
+    `action` is "change" (403 otherwise): the one pattern behind every get_<thing>_for_user."""
+    obj = queryset.filter(code=code).first()
+    if obj is None or not can_view(obj):
+        raise Http404(missing)
+    if action == "change" and not (can_change or can_view)(obj):
+        raise PermissionDenied
+    return obj

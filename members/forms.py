@@ -111,6 +111,26 @@ class EndMembershipForm(forms.Form):
         max_length=300,
         help_text="For example: left the agency, moved to another role.",
     )
+    handover_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Hand their open work to",
+        empty_label="Their agency's lead (or you, if the agency has none)",
+        help_text="Their open action items go to this person: nothing stays with someone who has left.",
+        widget=forms.Select(attrs=SELECT),
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handover_to"].queryset = (
+            User.objects.filter(
+                memberships__task_force=membership.task_force, memberships__ended_on__isnull=True
+            )
+            .exclude(pk=membership.user_id)
+            .distinct()
+            .order_by("full_name", "id")
+        )
 
 
 class AgencyFilterForm(forms.Form):

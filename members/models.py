@@ -237,3 +237,37 @@ class UserSession(models.Model):
 
 def site_url(path):
     return settings.SITE_URL.rstrip("/") + path
+
+
+class Committee(Versioned):
+    """A committee or working group of one task force, e.g. victim services or labour trafficking."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task_force = models.ForeignKey(
+        "taskforce.TaskForce", on_delete=models.CASCADE, related_name="committees"
+    )
+    name = models.CharField(max_length=150)
+    purpose = models.TextField(blank=True, help_text="What the committee works on, in a sentence or two.")
+    chair = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committees_chaired",
+        help_text="Manages the committee's meetings.",
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="committees")
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task_force", "name"], name="committee_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:committee-detail", args=[self.task_force.slug, self.code])

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import access
-from .models import Invitation, Membership, User, UserSession
+from .models import LEADERSHIP_ROLES, Invitation, Membership, Role, User, UserSession
 from .signals import membership_ended
 
 INVITATION_SALT = "members.invitation"
@@ -158,9 +158,29 @@ def change_role(*, by, membership, role):
     return membership
 
 
+def successor_for(membership, *, by, chosen=None):
+    """Who takes over the open work of a membership that ends: the person chosen, else the
+    agency's lead, else whoever ends it, else a coordinator; never the person who leaves."""
+    active = (
+        Membership.objects.active().filter(task_force=membership.task_force).exclude(user=membership.user)
+    )
+    if chosen is not None and active.filter(user=chosen).exists():
+        return chosen
+    for candidates in (
+        active.filter(agency=membership.agency, role=Role.AGENCY_LEAD),
+        active.filter(user=by),
+        active.filter(role__in=LEADERSHIP_ROLES),
+    ):
+        found = candidates.select_related("user").order_by("started_on", "id").first()
+        if found is not None:
+            return found.user
+    return None
+
+
 @transaction.atomic
-def end_membership(*, by, membership, ended_on, reason):
-    """End the membership, remove its access at once and let each app hand over open work."""
+def end_membership(*, by, membership, ended_on, reason, handover_to=None):
+    """End the membership, remove its access at once and let each app hand over open work
+    to the successor (see successor_for)."""
     membership = _lock(membership)
     if not membership.is_active:
         raise ServiceError("This membership has already ended.")
@@ -173,5 +193,6 @@ def end_membership(*, by, membership, ended_on, reason):
     membership.save(update_fields=["ended_on", "end_reason", "updated_at"])
     access.sync_grants(membership.user, membership.task_force)
     end_sessions(membership.user)
-    membership_ended.send(sender=Membership, membership=membership, ended_by=by)
+    successor = successor_for(membership, by=by, chosen=handover_to)
+    membership_ended.send(sender=Membership, membership=membership, ended_by=by, successor=successor)
     return membership

@@ -14,7 +14,7 @@ from .access import group_prefix
 from .models import Agency, User, UserSession
 
 # Sent when a membership ends, after it is saved: each app hands over that person's open work.
-# Arguments: membership, ended_by.
+# Arguments: membership, ended_by, successor (the person who takes over, or None).
 membership_ended = Signal()
 
 

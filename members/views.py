@@ -259,12 +259,16 @@ class MembershipEnd(MembershipFormView):
     form_class = EndMembershipForm
     template_name = "members/membership_end_form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "membership": self.membership}
+
     def change(self, data):
         services.end_membership(
             by=self.request.user,
             membership=self.membership,
             ended_on=data["ended_on"],
             reason=data["reason"],
+            handover_to=data["handover_to"],
         )
         messages.success(
             self.request,

@@ -4,7 +4,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import F
 
-from .models import TaskForce
+from .models import QuorumRule, TaskForce
 
 STALE_EDIT_MESSAGE = (
     "Someone else saved a change to this record while you were editing it. "
@@ -58,9 +58,20 @@ class TaskForceForm(VersionedModelForm):
             "legal_citation",
             "founded_on",
             "time_zone",
+            "quorum_rule",
+            "quorum_agencies",
         ]
         widgets = {
             "mission": forms.Textarea(attrs={"rows": 3}),
             "purpose": forms.Textarea(attrs={"rows": 4}),
             "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "quorum_rule": forms.Select(attrs={"class": "form-select"}),
         }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quorum_rule") == QuorumRule.FIXED_AGENCIES and not data.get("quorum_agencies"):
+            self.add_error(
+                "quorum_agencies", "Say how many agencies make a quorum under the fixed-number rule."
+            )
+        return data

@@ -25,6 +25,13 @@ class Versioned(models.Model):
         abstract = True
 
 
+class QuorumRule(models.TextChoices):
+    MAJORITY_OF_AGENCIES = "majority_agencies", "More than half of the invited agencies present"
+    TWO_THIRDS_OF_AGENCIES = "two_thirds_agencies", "Two thirds of the invited agencies present"
+    MAJORITY_OF_PEOPLE = "majority_people", "More than half of the invited people present"
+    FIXED_AGENCIES = "fixed_agencies", "A fixed number of agencies present"
+
+
 class TaskForce(Versioned):
     class Mandate(models.TextChoices):
         LOCAL = "local", "Local (formed by its members)"
@@ -51,6 +58,18 @@ class TaskForce(Versioned):
         help_text="Meeting times and due dates are shown in this time zone.",
     )
 
+    quorum_rule = models.CharField(
+        max_length=30,
+        choices=QuorumRule.choices,
+        default=QuorumRule.MAJORITY_OF_AGENCIES,
+        help_text="When a meeting may decide. An agency counts once, however many of its people come.",
+    )
+    quorum_agencies = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For the fixed-number rule: how many invited agencies must be present.",
+    )
+
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
@@ -65,6 +84,16 @@ class TaskForce(Versioned):
 
     def get_absolute_url(self):
         return reverse("taskforce:home", args=[self.slug])
+
+    def quorum_needed(self, invited_agencies, invited_people):
+        """How many agencies (or people, for the people rule) make a quorum."""
+        if self.quorum_rule == QuorumRule.MAJORITY_OF_PEOPLE:
+            return invited_people // 2 + 1
+        if self.quorum_rule == QuorumRule.TWO_THIRDS_OF_AGENCIES:
+            return -(-2 * invited_agencies // 3)
+        if self.quorum_rule == QuorumRule.FIXED_AGENCIES:
+            return self.quorum_agencies or 1
+        return invited_agencies // 2 + 1
 
     def today(self):
         """Today's date where the task force is."""

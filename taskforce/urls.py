@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from meetings import urls as meeting_urls
 from members import views as member_views
 from members.forms import SignInForm
 
@@ -57,5 +58,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("tf/<slug:tf>/", include((task_force_patterns, "taskforce"))),
     path("tf/<slug:tf>/", include("members.urls")),
+    path("tf/<slug:tf>/", include("meetings.urls")),
+    path("", include((meeting_urls.public_urlpatterns, "meetings-public"))),
     path("admin/", admin.site.urls),
 ]

@@ -54,12 +54,29 @@ class TestTaskForceUpdate:
             "legal_citation": "State Code 12-34",
             "founded_on": "2019-05-01",
             "time_zone": "America/Chicago",
+            "quorum_rule": "fixed_agencies",
+            "quorum_agencies": "5",
             "version": task_force.version,
         }
         response = login(coordinator).post(reverse("taskforce:update", args=[task_force.slug]), data)
         task_force.refresh_from_db()
         assert response.status_code == 302
         assert (task_force.mission, task_force.time_zone) == ("A new mission", "America/Chicago")
+        assert (task_force.quorum_rule, task_force.quorum_agencies) == ("fixed_agencies", 5)
+
+    def test_the_fixed_quorum_rule_needs_a_number(self, login, coordinator, task_force):
+        data = {
+            "name": task_force.name,
+            "jurisdiction": "Harbor County",
+            "mission": "m",
+            "mandate": "local",
+            "time_zone": "America/Chicago",
+            "quorum_rule": "fixed_agencies",
+            "version": task_force.version,
+        }
+        response = login(coordinator).post(reverse("taskforce:update", args=[task_force.slug]), data)
+        assert response.status_code == 200
+        assert "Say how many agencies make a quorum" in response.content.decode()
 
     def test_it_refuses_an_unknown_time_zone(self, login, coordinator, task_force):
         data = {

@@ -1,0 +1,3 @@
+"""records pages of a meeting; its URL patterns are collected by meetings/urls.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""schedule pages of a meeting; its URL patterns are collected by meetings/urls.py."""
+
+urlpatterns = []

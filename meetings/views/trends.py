@@ -1,0 +1,3 @@
+"""trends pages of a meeting; its URL patterns are collected by meetings/urls.py."""
+
+urlpatterns = []
