@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
+    verbose_name = "Meetings"
+
+    def ready(self):
+        # Turnover (hand over open action items) and demo/scale data plug into members' signals.
+        from . import demo, signals  # noqa: F401

@@ -289,6 +289,8 @@ class Invitee(models.Model):
     )
     response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Set once the invitation email is queued: a second sweep or a retry sends nothing twice.
+    invited_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True, default="")
 

@@ -17,6 +17,14 @@ from .models import Agency, User, UserSession
 # Arguments: membership, ended_by, successor (the person who takes over, or None).
 membership_ended = Signal()
 
+# Sent by load_demo after the demo task forces and people exist, so that each app adds its part.
+# Arguments: task_forces (dict slug -> TaskForce), people (dict email -> User).
+demo_loaded = Signal()
+
+# Sent by seed_scale after the statewide task forces, agencies and people exist.
+# Arguments: task_forces (list of TaskForce), stdout (for progress lines).
+scale_seeded = Signal()
+
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):

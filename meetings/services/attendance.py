@@ -41,3 +41,15 @@ def invite_audience(meeting):
     ]
     Invitee.objects.bulk_create(new, ignore_conflicts=True)
     return list(meeting.invitees.filter(user_id__in=[invitee.user_id for invitee in new]))
+
+
+def send_invitations(meeting, invitees):
+    """Queue one invitation email (with an .ics REQUEST) per invitee, on commit."""
+
+
+def send_update(meeting):
+    """Queue the changed meeting (REQUEST with the new SEQUENCE) to invitees who have not declined."""
+
+
+def send_cancellation(meeting):
+    """Queue the cancellation (CANCEL, STATUS:CANCELLED) to every invitee."""

@@ -1,0 +1,1 @@
+"""What meetings does when members announces a change (receivers of members.signals)."""
