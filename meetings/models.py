@@ -3,12 +3,14 @@ de-identified trend briefs. Times are stored in UTC and shown in the task force'
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import Sector
@@ -149,9 +151,19 @@ class Meeting(MeetingFields):
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", args=[self.task_force.slug, self.code])
 
+    # Attendance, decisions and minutes belong to a meeting under way: from shortly before it starts.
+    OPENS_BEFORE = timedelta(minutes=30)
+
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    def has_begun(self, now=None):
+        """Whether the meeting is under way or over, so that its record may be written."""
+        return self.starts_at - self.OPENS_BEFORE <= (now or timezone.now())
+
+    def has_ended(self, now=None):
+        return self.ends_at <= (now or timezone.now())
 
     @property
     def ical_uid(self):
@@ -291,6 +303,9 @@ class Invitee(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     # Set once the invitation email is queued: a second sweep or a retry sends nothing twice.
     invited_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's SEQUENCE in the last calendar email sent to them: updates and cancellations
+    # are claimed by a conditional update of this, so a retried task sends nothing twice.
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     nudged_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True, default="")
 

@@ -15,7 +15,10 @@ WITHHELD = {
 
 def agenda_for(user, meeting):
     """The meeting's agenda items in order, each with `visible` (may the reader see its title,
-    text, notes and files) and `withheld` (what to show instead). Four queries, whatever the size."""
+    text, notes and files) and `withheld` (what to show instead). Four queries, whatever the size.
+
+    A withheld item also loses its title, text, notes, presenter and files in memory (`files` is
+    the list to show), so that a template that forgets to ask `visible` still shows nothing."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("presenter")
@@ -26,4 +29,16 @@ def agenda_for(user, meeting):
         item.agency_ids = [agency.pk for agency in item.agencies.all()]
         item.visible = access.can_see_agenda_item(user, item, meeting)
         item.withheld = "" if item.visible else WITHHELD.get(item.sensitivity, "Withheld")
+        item.files = list(item.attachments.all()) if item.visible else []
+        item.named_agencies = list(item.agencies.all()) if item.visible else []
+        if not item.visible:
+            item.title = item.description = item.notes = ""
+            item.presenter = None
     return items
+
+
+def can_read_item(user, item, meeting):
+    """`can_see_agenda_item` for one item whose named agencies are not loaded yet."""
+    if not hasattr(item, "agency_ids"):
+        item.agency_ids = list(item.agencies.values_list("pk", flat=True))
+    return access.can_see_agenda_item(user, item, meeting)

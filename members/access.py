@@ -359,6 +359,47 @@ def can_change_action_item(user, action_item):
     return action_item.meeting is not None and can_change_meeting(user, action_item.meeting)
 
 
+def changeable_meetings(user, task_force, meetings):
+    """Filter a queryset of the task force's meetings to those the person may change."""
+    person = standing(user, task_force)
+    if person.manager:
+        return meetings
+    return meetings.filter(committee__in=person.chaired_committee_ids)
+
+
+def _led_agency_ids(user, task_force):
+    agencies = Agency.objects.filter(task_force=task_force)
+    led = get_objects_for_user(user, LEAD_AGENCY, klass=agencies, accept_global_perms=False)
+    return led.values("pk")
+
+
+def visible_action_items(user, task_force, items):
+    """Filter a queryset of the task force's action items to those the person may read: not those
+    of a meeting hidden from them, unless the item is theirs or their agency's to update."""
+    if not can_view_action_items(user, task_force):
+        return items.none()
+    if standing(user, task_force).manager:
+        return items
+    meetings = items.model._meta.get_field("meeting").related_model.objects.filter(task_force=task_force)
+    return items.filter(
+        Q(meeting__isnull=True)
+        | Q(meeting__in=visible_meetings(user, task_force, meetings).values("pk"))
+        | Q(assignee=user)
+        | Q(agency__in=_led_agency_ids(user, task_force))
+    )
+
+
+def updatable_action_item_ids(user, task_force, items):
+    """The ids of the listed items whose status the person may change (can_update_action_item,
+    answered for a whole page with one query)."""
+    person = standing(user, task_force)
+    if person.manager or not items:
+        return {item.pk for item in items}
+    led = {row["pk"] for row in _led_agency_ids(user, task_force)}
+    own = user.is_active and person.confidential
+    return {item.pk for item in items if (own and item.assignee_id == user.pk) or item.agency_id in led}
+
+
 def can_view_trend_briefs(user, task_force):
     """Members only: never observers."""
     person = standing(user, task_force)

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from taskforce.forms import VersionedModelForm
 
-from .models import Agency, Role, Sector, User
+from .models import Agency, Committee, Membership, Role, Sector, User
 
 SELECT = {"class": "form-select"}
 
@@ -156,3 +157,89 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, task_force, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(task_force=task_force).only("code", "name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person, labelled with their agencies (prefetched as `active_memberships`)."""
+
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+def person_label(user):
+    agencies = ", ".join(membership.agency.name for membership in getattr(user, "active_memberships", []))
+    return f"{user.full_name} ({agencies})" if agencies else user.full_name
+
+
+class CommitteeForm(VersionedModelForm):
+    """Chair and members come only from the task force's active members; the chair sits on the
+    committee too. An observer may sit on a committee but not chair it: a chair runs meetings."""
+
+    chair = PersonChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="No chair yet",
+        widget=forms.Select(attrs=SELECT),
+        help_text="Runs the committee's meetings. An active member of the task force, not an observer.",
+        error_messages={
+            "invalid_choice": "Choose the chair among the active members of this task force (not observers)."
+        },
+    )
+    members = PeopleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only active members of the task force can be chosen.",
+        error_messages={"invalid_choice": "Choose members among the active members of this task force."},
+    )
+
+    class Meta:
+        model = Committee
+        fields = ["name", "purpose", "chair", "members"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, task_force, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_force = task_force
+        active = Membership.objects.active().filter(task_force=task_force)
+        people = (
+            User.objects.filter(memberships__in=active)
+            .distinct()
+            .order_by("full_name", "id")
+            .prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=active.select_related("agency").order_by("agency__name", "id"),
+                    to_attr="active_memberships",
+                )
+            )
+        )
+        self.fields["members"].queryset = people
+        self.fields["chair"].queryset = people.filter(
+            pk__in=active.exclude(role=Role.OBSERVER).values("user_id")
+        )
+        if self.instance.pk:
+            self.initial["chair"] = self.instance.chair  # the form names people by code
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Committee.objects.filter(task_force=self.task_force, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("This task force already has a committee with this name.")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        chair, members = data.get("chair"), data.get("members")
+        if chair is not None and members is not None and chair not in members:
+            data["members"] = [*members, chair]
+        return data

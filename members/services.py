@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import access
-from .models import LEADERSHIP_ROLES, Invitation, Membership, Role, User, UserSession
+from .models import LEADERSHIP_ROLES, Committee, Invitation, Membership, Role, User, UserSession
 from .signals import membership_ended
 
 INVITATION_SALT = "members.invitation"
@@ -194,5 +194,19 @@ def end_membership(*, by, membership, ended_on, reason, handover_to=None):
     access.sync_grants(membership.user, membership.task_force)
     end_sessions(membership.user)
     successor = successor_for(membership, by=by, chosen=handover_to)
+    still_active = Membership.objects.active().filter(user=membership.user, task_force=membership.task_force)
+    if not still_active.exists():
+        leave_committees(membership.user, membership.task_force, successor)
     membership_ended.send(sender=Membership, membership=membership, ended_by=by, successor=successor)
     return membership
+
+
+def leave_committees(user, task_force, successor):
+    """A person who left the task force leaves its committees; a committee they chaired passes to
+    the successor (who joins it), so that no committee is chaired by someone who has left."""
+    for committee in Committee.objects.filter(task_force=task_force, chair=user):
+        committee.chair = successor
+        committee.save(update_fields=["chair", "updated_at"])
+        if successor is not None:
+            committee.members.add(successor)
+    Committee.members.through.objects.filter(committee__task_force=task_force, user=user).delete()

@@ -24,3 +24,10 @@ urlpatterns = [
     path("invitations/new/", views.InvitationCreate.as_view(), name="invitation-create"),
     path("invitations/<uuid:code>/revoke/", views.invitation_revoke, name="invitation-revoke"),
 ]
+
+urlpatterns += [
+    path("committees/", views.CommitteeList.as_view(), name="committee-list"),
+    path("committees/new/", views.CommitteeCreate.as_view(), name="committee-create"),
+    path("committees/<uuid:code>/", views.CommitteeDetail.as_view(), name="committee-detail"),
+    path("committees/<uuid:code>/edit/", views.CommitteeUpdate.as_view(), name="committee-update"),
+]

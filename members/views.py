@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db import IntegrityError
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,13 +19,14 @@ from .forms import (
     AcceptInvitationForm,
     AgencyFilterForm,
     AgencyForm,
+    CommitteeForm,
     EndMembershipForm,
     InvitationForm,
     PersonFilterForm,
     PersonForm,
     RoleForm,
 )
-from .models import Invitation, Membership, User
+from .models import Committee, Invitation, Membership, User
 
 PAGE_SIZE = 25
 
@@ -410,3 +412,104 @@ class Profile(VersionedUpdateMixin, UpdateView):
             .order_by("task_force__name", "agency__name")
         )
         return context
+
+
+# --- committees ---------------------------------------------------------------------------
+
+
+def get_committee_for_user(user, task_force, code, action="view"):
+    """Everyone in the task force sees its committees; coordinators and the chair change one."""
+    committees = Committee.objects.filter(task_force=task_force).select_related("chair")
+    return access.get_for_user(
+        committees,
+        code,
+        can_view=lambda committee: _in_task_force(committee, task_force),
+        can_change=lambda committee: access.can_manage_committee(user, committee),
+        action=action,
+        missing="No such committee.",
+    )
+
+
+def _in_task_force(committee, task_force):
+    committee.task_force = task_force
+    return True
+
+
+class CommitteeList(TaskForceMixin, ListView):
+    template_name = "members/committee_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "committees"
+
+    def get_queryset(self):
+        return (
+            self.task_force.committees.select_related("chair")
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("name", "id")
+        )
+
+
+class CommitteeMixin(TaskForceMixin):
+    action = "view"
+    context_object_name = "committee"
+
+    def get_object(self, queryset=None):
+        return get_committee_for_user(self.request.user, self.task_force, self.kwargs["code"], self.action)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = access.can_manage_committee(self.request.user, self.object)
+        return context
+
+
+class CommitteeDetail(CommitteeMixin, DetailView):
+    template_name = "members/committee_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active = Membership.objects.active().filter(task_force=self.task_force)
+        agencies = Prefetch(
+            "memberships",
+            queryset=active.select_related("agency").order_by("agency__name", "id"),
+            to_attr="active_memberships",
+        )
+        members = list(self.object.members.order_by("full_name", "id").prefetch_related(agencies))
+        chair = self.object.chair
+        if chair is not None:
+            chair = next((person for person in members if person.pk == chair.pk), None) or (
+                User.objects.filter(pk=chair.pk).prefetch_related(agencies).first()
+            )
+        context["chair"] = chair
+        context["members"] = members
+        return context
+
+
+class CommitteeCreate(TaskForceMixin, CreateView):
+    permission = access.MANAGE
+    form_class = CommitteeForm
+    template_name = "members/committee_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "task_force": self.task_force}
+
+    def form_valid(self, form):
+        form.instance.task_force = self.task_force
+        try:
+            self.object = form.save()
+        except IntegrityError:  # the same name saved a moment ago by someone else
+            form.add_error("name", "This task force already has a committee with this name.")
+            return self.form_invalid(form)
+        messages.success(self.request, f"The {self.object.name} committee is set up.")
+        return redirect(self.object)
+
+
+class CommitteeUpdate(CommitteeMixin, VersionedUpdateMixin, UpdateView):
+    action = "change"
+    form_class = CommitteeForm
+    template_name = "members/committee_form.html"
+    success_message = "The committee is saved."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "task_force": self.task_force}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

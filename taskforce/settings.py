@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.clear_expired_sessions",
         "schedule": 60 * 60,
     },
+    "send-due-meeting-invitations": {
+        "task": "meetings.tasks.send_due_invitations",
+        "schedule": 24 * 60 * 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")
 
@@ -232,5 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every rendering step and fontTools every subset at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }

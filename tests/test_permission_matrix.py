@@ -5,13 +5,30 @@ add a page. Statuses: 200 shown, 302 redirected (to sign-in for anonymous people
 not allowed, 404 not visible (the same as missing), 405 wrong method, 410 gone.
 """
 
-import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from datetime import timedelta
 
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from meetings.models import Attachment
+from meetings.services.attendance import answer_token
+from meetings.services.calendar import feed_for, feed_token
 from members.models import Invitation, Role
 from members.services import invitation_token
 
 from .factories import member_of
+from .meetings.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    CommitteeFactory,
+    DecisionFactory,
+    InviteeFactory,
+    MeetingFactory,
+    StandingItemFactory,
+    TrendBriefFactory,
+)
 
 ROLES = [
     "anonymous",
@@ -29,6 +46,10 @@ SIGNED_IN_200 = (302, 200, 200, 200, 200, 200, 200)
 VIEWERS = (302, 200, 200, 200, 404, 200, 200)
 MANAGERS = (302, 403, 403, 403, 404, 200, 200)
 INVITERS = (302, 403, 403, 200, 404, 200, 200)
+# Members read; observers never (action items, trend briefs).
+MEMBERS = (302, 403, 200, 200, 404, 200, 200)
+# A state change by POST that managers may make: they are redirected back.
+MANAGER_POSTS = (302, 403, 403, 403, 404, 302, 302)
 
 
 def _args(*names):
@@ -70,6 +91,86 @@ MATRIX = {
         _args("tf", "invitation"),
         (302, 403, 403, 403, 404, 302, 302),
     ),
+    # Meetings: coordinators manage them all (a committee chair theirs: tests/meetings).
+    "meetings:meeting-list": ("get", _args("tf"), VIEWERS),
+    "meetings:meeting-create": ("get", _args("tf"), MANAGERS),
+    "meetings:series-create": ("get", _args("tf"), MANAGERS),
+    "meetings:meeting-detail": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:meeting-update": ("get", _args("tf", "meeting"), MANAGERS),
+    "meetings:meeting-cancel": ("post", _args("tf", "meeting"), MANAGER_POSTS),
+    "meetings:meeting-history": ("get", _args("tf", "meeting"), MANAGERS),
+    "meetings:meeting-invite": ("get", _args("tf", "meeting"), MANAGERS),
+    # Only an invitee answers for themself; the coordinator is not invited to this meeting.
+    # A fourth element gives the POST data, from the world.
+    "meetings:meeting-rsvp": (
+        "post",
+        _args("tf", "meeting"),
+        (302, 302, 302, 302, 404, 403, 403),
+        lambda w: {"response": "yes"},
+    ),
+    "meetings:meeting-nudge": ("post", _args("tf", "meeting"), MANAGER_POSTS),
+    "meetings:meeting-attendance": ("get", _args("tf", "meeting"), MANAGERS),
+    "meetings:meeting-ics": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:calendar-subscription": ("get", _args("tf"), VIEWERS),
+    "meetings:calendar-reset": ("post", _args("tf"), (302, 302, 302, 302, 404, 302, 302)),
+    # The signed token is the permission: the email's answer link and the calendar feed.
+    "meetings-public:rsvp-answer": ("get", _args("answer_token"), EVERYONE_200),
+    "meetings-public:calendar-feed": ("get", _args("feed_token"), EVERYONE_200),
+    "meetings:agenda": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:agenda-pdf": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:minutes-pdf": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:agenda-item-create": ("get", _args("tf", "meeting"), MANAGERS),
+    "meetings:agenda-item-update": ("get", _args("tf", "agenda_item"), MANAGERS),
+    "meetings:agenda-item-notes": ("get", _args("tf", "agenda_item"), MANAGERS),
+    "meetings:agenda-item-delete": ("post", _args("tf", "agenda_item"), MANAGER_POSTS),
+    "meetings:agenda-item-move": (
+        "post",
+        _args("tf", "agenda_item"),
+        MANAGER_POSTS,
+        lambda w: {"direction": "up"},
+    ),
+    "meetings:agenda-reorder": (
+        "post",
+        _args("tf", "meeting"),
+        (302, 403, 403, 403, 404, 200, 200),
+        lambda w: {"item": [w["agenda_item"]]},
+    ),
+    "meetings:attachment-create": ("post", _args("tf", "agenda_item"), MANAGER_POSTS),
+    "meetings:attachment-download": ("get", _args("tf", "attachment"), VIEWERS),
+    "meetings:attachment-delete": ("post", _args("tf", "attachment"), MANAGER_POSTS),
+    "meetings:minutes-circulate": ("post", _args("tf", "meeting"), MANAGER_POSTS),
+    "meetings:standing-item-list": ("get", _args("tf"), MANAGERS),
+    "meetings:standing-item-create": ("get", _args("tf"), MANAGERS),
+    "meetings:standing-item-update": ("get", _args("tf", "standing_item"), MANAGERS),
+    "meetings:standing-item-delete": ("post", _args("tf", "standing_item"), MANAGER_POSTS),
+    "meetings:meeting-decisions": ("get", _args("tf", "meeting"), VIEWERS),
+    "meetings:decision-create": ("get", _args("tf", "meeting"), MANAGERS),
+    "meetings:decision-log": ("get", _args("tf"), VIEWERS),
+    "meetings:decision-detail": ("get", _args("tf", "decision"), VIEWERS),
+    "meetings:meeting-action-items": ("get", _args("tf", "meeting"), MEMBERS),
+    "meetings:action-item-list": ("get", _args("tf"), MEMBERS),
+    "meetings:action-item-overdue": ("get", _args("tf"), MEMBERS),
+    "meetings:action-item-mine": ("get", _args("tf"), MEMBERS),
+    "meetings:action-item-create": ("get", _args("tf"), MANAGERS),
+    "meetings:action-item-detail": ("get", _args("tf", "action_item"), MEMBERS),
+    "meetings:action-item-update": ("get", _args("tf", "action_item"), MANAGERS),
+    # The member is the assignee; lead_other leads another agency.
+    "meetings:action-item-status": (
+        "post",
+        _args("tf", "action_item"),
+        (302, 403, 302, 403, 404, 302, 302),
+        lambda w: {"status": "done"},
+    ),
+    "meetings:meeting-trend-briefs": ("get", _args("tf", "meeting"), MEMBERS),
+    "meetings:trend-brief-create": ("get", _args("tf", "meeting"), MEMBERS),
+    # The member wrote the brief: the author or a coordinator changes it.
+    "meetings:trend-brief-update": ("get", _args("tf", "trend_brief"), (302, 403, 200, 403, 404, 200, 200)),
+    "meetings:trend-brief-delete": ("post", _args("tf", "trend_brief"), (302, 403, 302, 403, 404, 302, 302)),
+    "meetings:trends": ("get", _args("tf"), MEMBERS),
+    "members:committee-list": ("get", _args("tf"), VIEWERS),
+    "members:committee-create": ("get", _args("tf"), MANAGERS),
+    "members:committee-detail": ("get", _args("tf", "committee"), VIEWERS),
+    "members:committee-update": ("get", _args("tf", "committee"), MANAGERS),
     # The admin: staff only. Every admin URL sits behind the same admin_view check; these rows
     # stand for the admin namespace (see ADMIN_ROWS).
     "admin:index": ("get", None, (302, 302, 302, 302, 302, 302, 200)),
@@ -103,6 +204,8 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(
+    settings,
+    tmp_path,
     task_force,
     agency,
     other_agency,
@@ -122,8 +225,38 @@ def world(
         invited_by=coordinator,
         expires_at="2999-01-01T00:00:00Z",
     )
+    settings.MEDIA_ROOT = tmp_path
+    # Starting in ten minutes: answers are still open and attendance may be taken.
+    starts_at = timezone.now() + timedelta(minutes=10)
+    meeting = MeetingFactory(
+        task_force=task_force,
+        organiser=coordinator,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+    )
+    member_invitee = InviteeFactory(meeting=meeting, user=member, agency=agency)
+    InviteeFactory(meeting=meeting, user=observer, agency=agency)
+    InviteeFactory(meeting=meeting, user=lead_other, agency=other_agency)
+    agenda_item = AgendaItemFactory(meeting=meeting)
+    attachment = Attachment(item=agenda_item, name="plan.pdf", content_type="application/pdf", size=9)
+    attachment.file.save("plan", ContentFile(b"%PDF-1.4\n"), save=True)
+    decision = DecisionFactory(meeting=meeting)
+    action_item = ActionItemFactory(agency=agency, assignee=member)
+    trend_brief = TrendBriefFactory(meeting=meeting, agency=agency, submitted_by=member)
+    committee = CommitteeFactory(task_force=task_force)
+    standing_item = StandingItemFactory(task_force=task_force)
     return {
         "tf": task_force.slug,
+        "meeting": meeting.code,
+        "agenda_item": agenda_item.code,
+        "attachment": attachment.code,
+        "decision": decision.code,
+        "action_item": action_item.code,
+        "trend_brief": trend_brief.code,
+        "committee": committee.code,
+        "standing_item": standing_item.code,
+        "answer_token": answer_token(member_invitee, "yes"),
+        "feed_token": feed_token(feed_for(member)),
         "agency": agency.code,
         "person": target.code,
         "membership": target.memberships.get().code,
@@ -146,9 +279,10 @@ def world(
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_what_the_matrix_says(name, role, world, login):
-    method, args, expected = MATRIX[name]
+    method, args, expected, *data = MATRIX[name]
     url = reverse(name, args=args(world) if args else None)
-    response = getattr(login(world["users"][role]), method)(url)
+    client = login(world["users"][role])
+    response = client.post(url, data[0](world)) if data else getattr(client, method)(url)
     assert response.status_code == expected[ROLES.index(role)], f"{role} {method.upper()} {url}"
     if role == "anonymous" and response.status_code == 302 and name not in ("home",):
         assert "/login/" in response["Location"]

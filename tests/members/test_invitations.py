@@ -82,6 +82,12 @@ class TestInvitationCreate:
         assert response.status_code == 302
         assert response.url == list_url(task_force)
 
+    def test_the_subject_is_plain_text_not_html(self, send_invitation, coordinator, agency, task_force):
+        task_force.name = "Harbor & Bay Task Force"
+        task_force.save(update_fields=["name"])
+        send_invitation(coordinator, agency)
+        assert mail.outbox[0].subject == "You are invited to join Harbor & Bay Task Force on Taskforce"
+
     def test_it_says_the_invitation_is_on_its_way_on_the_list(
         self, send_invitation, coordinator, agency, task_force
     ):
