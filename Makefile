@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers per core keep the suite (with its browser tests) within minutes.
+PYTEST_ARGS ?= -n 4
 
 .PHONY: run test lint bench seed-scale lock clean
 

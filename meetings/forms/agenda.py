@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from members.models import User
 from taskforce.forms import VersionedModelForm
+from taskforce.pii import NoPiiValidator
 from taskforce.uploads import DOCUMENTS, describe, validate_upload
 
 from ..models import AgendaItem, Sensitivity, StandingItem
@@ -58,6 +59,13 @@ class AgendaItemNotesForm(VersionedModelForm):
             )
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Minutes travel far (circulated, printed): the same check as trend briefs.
+        self.fields["notes"].validators.append(
+            NoPiiValidator("Minutes record what agencies did and agreed, never who a victim is.")
+        )
 
 
 class AttachmentForm(forms.Form):

@@ -53,6 +53,15 @@ class TestNotes:
         )
         assert "Two new labour cases in agriculture." in page.content.decode()
 
+    def test_it_refuses_notes_that_look_like_they_identify_a_person(self, login, item, coordinator):
+        notes = "Girl, DOB 03/14/2009, reached the shelter; her mother's number is 555-010-1234."
+        response = login(coordinator).post(notes_url(item), {"notes": notes, "version": 1})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "a phone number" in page and "never who a victim is" in page
+        item.refresh_from_db()
+        assert item.notes == "" and item.version == 1
+
     def test_the_second_of_two_people_editing_the_same_notes_is_told_and_nothing_is_overwritten(
         self, login, item, coordinator, co_chair
     ):
