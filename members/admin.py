@@ -1,14 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
+from django.db.models import Count, Q
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from taskforce.models import TaskForce
 
 from . import access, services
-from .models import Agency, Invitation, Membership, User, UserSession
+from .models import Agency, Committee, Invitation, Membership, User, UserSession
 
 
 class MembershipInline(admin.TabularInline):
@@ -116,3 +118,51 @@ class UserSessionAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user"]
     readonly_fields = ["user", "session_key", "created_at"]
+
+
+class CommitteeForm(forms.ModelForm):
+    """A committee's chair and members are people of its own task force."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        task_force = cleaned_data.get("task_force")
+        if task_force is None:
+            return cleaned_data
+        people = set(
+            Membership.objects.active().filter(task_force=task_force).values_list("user_id", flat=True)
+        )
+        chair = cleaned_data.get("chair")
+        if chair is not None and chair.pk not in people:
+            self.add_error("chair", "Choose a person with an active membership of the task force.")
+        outsiders = [person for person in cleaned_data.get("members") or [] if person.pk not in people]
+        if outsiders:
+            names = ", ".join(str(person) for person in outsiders)
+            self.add_error("members", f"Not members of the task force: {names}.")
+        return cleaned_data
+
+
+@admin.register(Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    form = CommitteeForm
+    list_display = ["name", "task_force", "chair", "member_count"]
+    list_filter = ["task_force"]
+    search_fields = ["name", "purpose"]
+    list_select_related = ["task_force", "chair"]
+    raw_id_fields = ["chair"]
+    filter_horizontal = ["members"]
+    readonly_fields = ["code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members", distinct=True))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, committee):
+        return committee.member_count
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:  # offer the task force's people only, not the whole installation's
+            active = Q(memberships__task_force=obj.task_force_id, memberships__ended_on__isnull=True)
+            people = User.objects.filter(active | Q(committees=obj)).distinct()
+            form.base_fields["members"].queryset = people
+        return form

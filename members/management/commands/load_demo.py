@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from members import access
 from members.models import Agency, Invitation, Membership, Role, Sector, User
+from members.signals import demo_loaded
 from taskforce.models import TaskForce
 
 DEMO_PASSWORD = "taskforce-demo"
@@ -415,6 +416,8 @@ class Command(BaseCommand):
 
         for slug, email in {(row[0], email_of(row[1])) for row in MEMBERSHIPS + ENDED_MEMBERSHIPS}:
             access.sync_grants(people[email], task_forces[slug])
+        # Each app adds its part of the demo (meetings, …) to these task forces and people.
+        demo_loaded.send(sender=self.__class__, task_forces=task_forces, people=people)
         return task_forces.values()
 
     def invitation_expiry(self):
