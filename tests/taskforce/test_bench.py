@@ -22,10 +22,22 @@ def test_it_prints_the_table_for_the_largest_scale_task_force(db):
         "People directory, last page",
         "Agencies, page 1",
         "Task force home",
+        "Meetings, upcoming, page 1",
+        "Meetings, past, page 1",
+        "Meeting (",
+        "Its agenda",
+        "Decision log",
+        "Action items",
+        "My action items",
+        "Overdue action items",
+        "Trends",
+        "Committees",
         "Bare view (middleware only)",
     ]:
         assert row in output
     assert "× admin" in output and "/admin/members/membership/?task_force__id__exact=" in output
+    assert "/admin/meetings/meeting/?task_force__id__exact=" in output
+    assert "/admin/meetings/actionitem/?task_force__id__exact=" in output
 
 
 def test_it_asks_for_the_scale_data_first(db):

@@ -40,6 +40,7 @@ def seeded(db, settings):
 def test_it_builds_the_numbers_asked_for(seeded):
     assert scale_counts() == (2, 6, 20, 21)  # 20 people and the bench's administrator
     assert "Seeded 2 task forces" in seeded
+    assert "Meetings seeded: 50 meetings" in seeded  # meetings/scale.py adds its part (tests/meetings)
 
 
 def test_each_task_force_has_every_role_and_a_lead_for_each_agency(seeded):

@@ -11,10 +11,12 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.dispatch import Signal
 from django.test.utils import override_settings
 
 from members import access
 from members.models import Agency, Membership, Role, Sector, User
+from members.signals import scale_seeded
 from taskforce.models import TaskForce
 
 SLUG_PREFIX = "scale-"
@@ -22,6 +24,12 @@ EMAIL_DOMAIN = "scale.example.org"
 ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 BATCH_SIZE = 1000
 STARTED_ON = date(2024, 1, 15)
+
+# Sent by --reset before the scale task forces are deleted, so that each app first removes what its
+# PROTECT foreign keys to agencies and people would otherwise stop (meetings: invitees, votes,
+# action items...). Arguments: task_forces (a queryset of the scale task forces), stdout.
+# (Its place is members/signals.py, next to scale_seeded; it lives here until that file is free.)
+scale_deleting = Signal()
 
 # fmt: off
 AGENCY_KINDS = [
@@ -114,8 +122,11 @@ class Command(BaseCommand):
             if reset:
                 self.delete()
             elif self.already_seeded(task_forces, agencies_per, people_per):
+                # Each app still adds its part to task forces that lack it (and nothing otherwise).
+                self.announce()
                 return
             self.seed(task_forces, agencies_per, people_per, password)
+            self.announce()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {task_forces} task forces, {task_forces * agencies_per:,} agencies and "
@@ -146,9 +157,16 @@ class Command(BaseCommand):
             "Run seed_scale --reset to rebuild it at the size asked for."
         )
 
+    def announce(self):
+        """Each app seeds its part of the scale data (meetings, ...) for these task forces."""
+        scale_seeded.send(
+            sender=self.__class__, task_forces=list(scale_task_forces().order_by("slug")), stdout=self.stdout
+        )
+
     def delete(self):
         """Remove every scale record, with no history rows for the deletions themselves."""
         started = time.perf_counter()
+        scale_deleting.send(sender=self.__class__, task_forces=scale_task_forces(), stdout=self.stdout)
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             task_force_ids = list(scale_task_forces().values_list("pk", flat=True))
             people = scale_people()

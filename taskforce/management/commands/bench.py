@@ -10,8 +10,10 @@ import statistics
 import time
 import warnings
 from dataclasses import dataclass
+from datetime import UTC
 from math import ceil
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +22,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from members.management.commands.seed_scale import ADMIN_EMAIL, scale_task_forces
 from members.models import Agency, Membership, Role, User
@@ -74,7 +77,10 @@ class Command(BaseCommand):
                 bare = self.measure(site, reverse("bench-bare"))
                 rows = [
                     (label, self.measure(site, page), self.measure(admin_site, admin_page))
-                    for label, page, admin_page in self.pages(task_force)
+                    for label, page, admin_page in [
+                        *self.pages(task_force),
+                        *self.meetings_pages(task_force, coordinator),
+                    ]
                 ]
             finally:
                 site.logout()
@@ -130,6 +136,72 @@ class Command(BaseCommand):
             ("Agencies, page 1", reverse("members:agency-list", args=[slug]), admin_agencies),
             ("Task force home", task_force.get_absolute_url(), admin_task_forces),
         ]
+
+    def meetings_pages(self, task_force, coordinator):
+        """The meetings pages, as the coordinator, against the admin changelists of the same rows.
+        The meeting shown is the one with the most invitees."""
+        slug, pk = task_force.slug, task_force.pk
+        # By name: taskforce builds on no app (DESIGN.md), it only measures their pages.
+        meeting = (
+            apps.get_model("meetings", "Meeting")
+            .objects.filter(task_force=task_force)
+            .annotate(invited=Count("invitees"))
+            .order_by("-invited", "-starts_at", "id")
+            .first()
+        )
+        meetings = reverse("meetings:meeting-list", args=[slug])
+        admin_meetings = f"{reverse('admin:meetings_meeting_changelist')}?task_force__id__exact={pk}"
+        action_items = reverse("meetings:action-item-list", args=[slug])
+        admin_actions = f"{reverse('admin:meetings_actionitem_changelist')}?task_force__id__exact={pk}"
+        today = task_force.today().isoformat()
+        now = timezone.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # past: ended before now
+        rows = [
+            ("Meetings, upcoming, page 1", meetings, admin_meetings),
+            ("Meetings, past, page 1", f"{meetings}?when=past", f"{admin_meetings}&ends_at__lt={now}"),
+        ]
+        if meeting is not None:
+            code = meeting.code
+            rows += [
+                (
+                    f"Meeting ({meeting.invited} invitees)",
+                    reverse("meetings:meeting-detail", args=[slug, code]),
+                    f"{reverse('admin:meetings_invitee_changelist')}?meeting__id__exact={meeting.pk}",
+                ),
+                (
+                    "Its agenda",
+                    reverse("meetings:agenda", args=[slug, code]),
+                    f"{reverse('admin:meetings_agendaitem_changelist')}?meeting__id__exact={meeting.pk}",
+                ),
+            ]
+        rows += [
+            (
+                "Decision log",
+                reverse("meetings:decision-log", args=[slug]),
+                f"{reverse('admin:meetings_decision_changelist')}?meeting__task_force__id__exact={pk}",
+            ),
+            ("Action items", action_items, admin_actions),
+            (
+                "My action items",
+                reverse("meetings:action-item-mine", args=[slug]),
+                f"{admin_actions}&assignee__id__exact={coordinator.pk}&status__in=open,in_progress",
+            ),
+            (
+                "Overdue action items",
+                reverse("meetings:action-item-overdue", args=[slug]),
+                f"{admin_actions}&status__in=open,in_progress&due_on__lt={today}",
+            ),
+            (
+                "Trends",
+                reverse("meetings:trends", args=[slug]),
+                f"{reverse('admin:meetings_trendbrief_changelist')}?task_force__id__exact={pk}",
+            ),
+            (
+                "Committees",
+                reverse("members:committee-list", args=[slug]),
+                f"{reverse('admin:members_committee_changelist')}?task_force__id__exact={pk}",
+            ),
+        ]
+        return rows
 
     # --- measuring ------------------------------------------------------------------------
 
