@@ -1,7 +1,7 @@
 """Forms for decisions and votes, the decisions log and action items."""
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from members import access
 from members.models import Agency, Membership, Role, User
@@ -270,6 +270,9 @@ class ActionItemFilterForm(forms.Form):
     def __init__(self, *args, task_force, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(task_force=task_force).only("code", "name")
-        self.fields["assignee"].queryset = User.objects.filter(
-            Exists(ActionItem.objects.filter(task_force=task_force, assignee=OuterRef("pk")))
-        ).only("code", "full_name", "email")
+        # People who ever served this task force first (an index walk), then those with items here.
+        served = Membership.objects.filter(task_force=task_force).values("user_id")
+        has_items = Exists(ActionItem.objects.filter(task_force=task_force, assignee=OuterRef("pk")))
+        self.fields["assignee"].queryset = User.objects.filter(Q(pk__in=served), has_items).only(
+            "code", "full_name", "email"
+        )
