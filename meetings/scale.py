@@ -28,9 +28,8 @@ from django.dispatch import receiver
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from members.management.commands.seed_scale import scale_deleting
 from members.models import Committee, Membership, Role, Sector
-from members.signals import scale_seeded
+from members.signals import scale_deleting, scale_seeded
 
 from . import recurrence
 from .models import (

@@ -25,6 +25,10 @@ demo_loaded = Signal()
 # Arguments: task_forces (list of TaskForce), stdout (for progress lines).
 scale_seeded = Signal()
 
+# Sent by seed_scale --reset before it deletes the scale task forces: each app removes its rows
+# first (their protected links would stop the task forces' deletion). Arguments: task_forces, stdout.
+scale_deleting = Signal()
+
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from members import access
 from members.models import Membership, Role, site_url
 from members.services import ServiceError
 
@@ -23,7 +24,6 @@ from ..models import Audience, Invitee, Meeting
 from . import calendar
 from .calendar import LinkError
 
-CORE_ROLES = (Role.COORDINATOR, Role.CO_CHAIR, Role.AGENCY_LEAD)
 # Invitations go out this long before a meeting (the daily sweep sends the later ones).
 INVITATION_WINDOW = timedelta(days=35)
 CANCELLED_NO_ATTENDANCE = "This meeting was cancelled: there is no attendance to record."
@@ -57,7 +57,7 @@ def audience_memberships(meeting):
     """The active memberships the meeting's audience names: one per person (their first agency)."""
     memberships = Membership.objects.active().filter(task_force=meeting.task_force)
     if meeting.audience == Audience.CORE:
-        memberships = memberships.filter(role__in=CORE_ROLES)
+        memberships = memberships.filter(role__in=access.CORE_ROLES)
     elif meeting.audience == Audience.COMMITTEE:
         committee = meeting.committee
         memberships = memberships.filter(user__in=_committee_people(committee) if committee else set())

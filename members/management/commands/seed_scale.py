@@ -11,12 +11,11 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.dispatch import Signal
 from django.test.utils import override_settings
 
 from members import access
 from members.models import Agency, Membership, Role, Sector, User
-from members.signals import scale_seeded
+from members.signals import scale_deleting, scale_seeded
 from taskforce.models import TaskForce
 
 SLUG_PREFIX = "scale-"
@@ -25,11 +24,6 @@ ADMIN_EMAIL = f"admin@{EMAIL_DOMAIN}"
 BATCH_SIZE = 1000
 STARTED_ON = date(2024, 1, 15)
 
-# Sent by --reset before the scale task forces are deleted, so that each app first removes what its
-# PROTECT foreign keys to agencies and people would otherwise stop (meetings: invitees, votes,
-# action items...). Arguments: task_forces (a queryset of the scale task forces), stdout.
-# (Its place is members/signals.py, next to scale_seeded; it lives here until that file is free.)
-scale_deleting = Signal()
 
 # fmt: off
 AGENCY_KINDS = [
