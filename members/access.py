@@ -255,6 +255,7 @@ class Standing:
             rows = []
         self.roles = {role for role, _, _ in rows}
         self.agency_ids = {agency_id for _, agency_id, _ in rows}
+        self.led_agency_ids = {agency_id for role, agency_id, _ in rows if role == Role.AGENCY_LEAD}
         self.observer_only = bool(rows) and self.roles == {Role.OBSERVER}
         self.core = self.manager or bool(self.roles & set(CORE_ROLES))
         self.law_enforcement = any(
@@ -416,6 +417,86 @@ def can_change_trend_brief(user, brief):
 
 def can_manage_committee(user, committee):
     return can_manage(user, committee.task_force) or committee.chair_id == user.pk
+
+
+# --- protocols ----------------------------------------------------------------------------
+# Written against the documents' attributes (status and confidentiality values), like meetings.
+
+PUBLISHED_STATUSES = ("approved", "in_force", "expired", "superseded", "retired")
+
+
+def can_manage_documents(user, task_force):
+    """Coordinators and co-chairs create documents, versions and transitions."""
+    return standing(user, task_force).manager
+
+
+def visible_documents(user, task_force, documents):
+    """Filter a queryset of the task force's documents to those the person may read: by their
+    confidentiality, and drafts to managers only, documents in review to the core team."""
+    person = standing(user, task_force)
+    if person.manager:
+        return documents
+    if not person.roles:
+        return documents.none()
+    readable = Q(confidentiality="all")
+    if not person.observer_only:
+        if person.core:
+            readable |= Q(confidentiality="core")
+        shared = documents.model.shared_with.through.objects.filter(
+            document=OuterRef("pk"), agency__in=person.agency_ids
+        )
+        # A signatory agency reads what it is asked to sign, even if the share list forgot it.
+        versions = documents.model._meta.get_field("versions").related_model
+        signatories = versions._meta.get_field("signatories").related_model.objects.filter(
+            version__document=OuterRef("pk"), agency__in=person.agency_ids
+        )
+        readable |= Q(confidentiality="agencies") & (
+            Q(Exists(shared)) | Q(owner_agency__in=person.agency_ids) | Q(Exists(signatories))
+        )
+    published = Q(status__in=PUBLISHED_STATUSES)
+    if person.core and not person.observer_only:
+        published |= Q(status="in_review")
+    return documents.filter(readable & published)
+
+
+def can_view_document(user, document):
+    one = type(document).objects.filter(pk=document.pk)
+    return visible_documents(user, document.task_force, one).exists()
+
+
+ALL_VERSION_STATUSES = ("draft", "in_review", *PUBLISHED_STATUSES)
+
+
+def readable_version_statuses(user, task_force):
+    """The statuses of the versions the person may read: drafts are the managers'; a version in
+    review is read by the core team who review it."""
+    person = standing(user, task_force)
+    if person.manager:
+        return ALL_VERSION_STATUSES
+    if person.core and not person.observer_only:
+        return ("in_review", *PUBLISHED_STATUSES)
+    return PUBLISHED_STATUSES
+
+
+def visible_versions(user, document, versions):
+    """Filter a queryset of the document's versions to those the person may read."""
+    return versions.filter(status__in=readable_version_statuses(user, document.task_force))
+
+
+def can_view_version(user, version, document):
+    return version.status in readable_version_statuses(user, document.task_force)
+
+
+def can_comment_on_version(user, version, document):
+    """Reviewers: the core team (agency leads among them), while the version is in review."""
+    person = standing(user, document.task_force)
+    return version.status == "in_review" and (person.manager or (person.core and not person.observer_only))
+
+
+def can_sign_for(user, task_force, agency_id):
+    """Only a current lead of the agency signs for it; an admin or a coordinator never signs for
+    someone else's agency."""
+    return agency_id in standing(user, task_force).led_agency_ids
 
 
 def get_for_user(queryset, code, *, can_view, can_change=None, action="view", missing="Not found."):

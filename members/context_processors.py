@@ -27,6 +27,8 @@ def _section(match):
         return ""
     if match.namespace == "meetings":
         return "actions" if match.url_name.startswith("action-item") else "meetings"
+    if match.namespace == "protocols":
+        return "documents"
     if match.namespace == "members":
         return "agencies" if match.url_name.startswith("agency") else "people"
     if match.namespace == "taskforce":

@@ -243,9 +243,7 @@ class Committee(Versioned):
     """A committee or working group of one task force, e.g. victim services or labour trafficking."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    task_force = models.ForeignKey(
-        "taskforce.TaskForce", on_delete=models.CASCADE, related_name="committees"
-    )
+    task_force = models.ForeignKey("taskforce.TaskForce", on_delete=models.CASCADE, related_name="committees")
     name = models.CharField(max_length=150)
     purpose = models.TextField(blank=True, help_text="What the committee works on, in a sentence or two.")
     chair = models.ForeignKey(
@@ -262,9 +260,7 @@ class Committee(Versioned):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["task_force", "name"], name="committee_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task_force", "name"], name="committee_unique_name")]
 
     def __str__(self):
         return self.name

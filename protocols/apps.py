@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ProtocolsConfig(AppConfig):
     name = "protocols"
+    verbose_name = "Protocols and MOUs"
+
+    def ready(self):
+        # Demo and scale data plug into members' signals; stored files go with their rows.
+        from . import demo, scale, signals  # noqa: F401

@@ -52,8 +52,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "taskforce",
     "members",
-    "protocols",
     "meetings",
+    "protocols",
     "training",
 ]
 
@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-meeting-invitations": {
         "task": "meetings.tasks.send_due_invitations",
         "schedule": 24 * 60 * 60,
+    },
+    "protocols-apply-dates": {
+        "task": "protocols.tasks.apply_dates",
+        "schedule": 60 * 60,
     },
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")

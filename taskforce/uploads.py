@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import post_delete
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -102,3 +104,34 @@ def clean_file_name(name, kind, max_length=200):
     base = "".join(char for char in base if unicodedata.category(char)[0] != "C").strip(" .")
     stem = os.path.splitext(base)[0].strip() or "file"
     return stem[: max_length - len(kind.extension)] + kind.extension
+
+
+def delete_files_with_rows(model, *field_names):
+    """Delete a model's stored files once the deletion of its row is committed, however the row
+    went (on its own, or with the task force it belonged to)."""
+
+    def delete_files(sender, instance, **kwargs):
+        for field_name in field_names:
+            stored = getattr(instance, field_name)
+            if stored.name:
+                name, storage = stored.name, stored.storage
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+
+    post_delete.connect(delete_files, sender=model, weak=False, dispatch_uid=f"{model._meta.label}.files")
+
+
+def stored_file_response(stored, name, content_type):
+    """A stored upload as a download: served through a view that has checked permission, never
+    sniffed as something else by the browser, never kept in a shared cache."""
+    from django.http import FileResponse, Http404
+
+    if not stored:
+        raise Http404("There is no file.")
+    try:
+        handle = stored.open("rb")
+    except OSError as error:
+        raise Http404("The file is missing.") from error
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

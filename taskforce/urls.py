@@ -20,9 +20,7 @@ task_force_patterns = [
 account_patterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -59,6 +57,7 @@ urlpatterns = [
     path("tf/<slug:tf>/", include((task_force_patterns, "taskforce"))),
     path("tf/<slug:tf>/", include("members.urls")),
     path("tf/<slug:tf>/", include("meetings.urls")),
+    path("tf/<slug:tf>/", include("protocols.urls")),
     path("", include((meeting_urls.public_urlpatterns, "meetings-public"))),
     path("admin/", admin.site.urls),
 ]

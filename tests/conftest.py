@@ -49,9 +49,7 @@ def agency(task_force):
 
 @pytest.fixture
 def other_agency(task_force):
-    return AgencyFactory(
-        task_force=task_force, name="Safe Harbor Shelter", sector="victim_services"
-    )
+    return AgencyFactory(task_force=task_force, name="Safe Harbor Shelter", sector="victim_services")
 
 
 @pytest.fixture
@@ -61,9 +59,7 @@ def foreign_agency(other_task_force):
 
 @pytest.fixture
 def coordinator(agency):
-    return member_of(
-        agency, Role.COORDINATOR, email="coordinator@example.org", full_name="Cora Coordinator"
-    )
+    return member_of(agency, Role.COORDINATOR, email="coordinator@example.org", full_name="Cora Coordinator")
 
 
 @pytest.fixture
@@ -95,16 +91,12 @@ def observer(agency):
 
 @pytest.fixture
 def other_coordinator(foreign_agency):
-    return member_of(
-        foreign_agency, Role.COORDINATOR, email="ridge@example.org", full_name="Rita Ridge"
-    )
+    return member_of(foreign_agency, Role.COORDINATOR, email="ridge@example.org", full_name="Rita Ridge")
 
 
 @pytest.fixture
 def admin(db):
-    return UserFactory(
-        email="admin@example.org", full_name="Ada Admin", is_staff=True, is_superuser=True
-    )
+    return UserFactory(email="admin@example.org", full_name="Ada Admin", is_staff=True, is_superuser=True)
 
 
 def client_for(user):

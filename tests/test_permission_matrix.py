@@ -17,6 +17,7 @@ from meetings.services.attendance import answer_token
 from meetings.services.calendar import feed_for, feed_token
 from members.models import Invitation, Role
 from members.services import invitation_token
+from protocols.models import Kind, Status
 
 from .factories import member_of
 from .meetings.factories import (
@@ -29,6 +30,7 @@ from .meetings.factories import (
     StandingItemFactory,
     TrendBriefFactory,
 )
+from .protocols.factories import DocumentFactory, SignatoryFactory, VersionFactory
 
 ROLES = [
     "anonymous",
@@ -50,6 +52,8 @@ INVITERS = (302, 403, 403, 200, 404, 200, 200)
 MEMBERS = (302, 403, 200, 200, 404, 200, 200)
 # A state change by POST that managers may make: they are redirected back.
 MANAGER_POSTS = (302, 403, 403, 403, 404, 302, 302)
+# Drafts are the managers' alone: to everyone else they do not exist.
+DRAFT_ONLY = (302, 404, 404, 404, 404, 200, 200)
 
 
 def _args(*names):
@@ -167,6 +171,43 @@ MATRIX = {
     "meetings:trend-brief-update": ("get", _args("tf", "trend_brief"), (302, 403, 200, 403, 404, 200, 200)),
     "meetings:trend-brief-delete": ("post", _args("tf", "trend_brief"), (302, 403, 302, 403, 404, 302, 302)),
     "meetings:trends": ("get", _args("tf"), MEMBERS),
+    # Protocols: the world's MOU is shared with all members, approved, and awaits the signatures
+    # of `agency` and `other_agency` (whose lead is lead_other); `draft` is a protocol's draft.
+    "protocols:library": ("get", _args("tf"), VIEWERS),
+    "protocols:needs-my-signature": ("get", _args("tf"), VIEWERS),
+    "protocols:document-create": ("get", _args("tf"), MANAGERS),
+    "protocols:document-detail": ("get", _args("tf", "document"), VIEWERS),
+    "protocols:document-update": ("get", _args("tf", "document"), MANAGERS),
+    "protocols:document-history": ("get", _args("tf", "document"), MANAGERS),
+    "protocols:document-retire": ("get", _args("tf", "document"), MANAGERS),
+    "protocols:document-reviewed": ("post", _args("tf", "document"), MANAGER_POSTS),
+    "protocols:version-create": ("get", _args("tf", "document"), MANAGERS),
+    "protocols:version-compare": ("get", _args("tf", "document"), VIEWERS),
+    "protocols:version-detail": ("get", _args("tf", "version"), VIEWERS),
+    "protocols:version-file": ("get", _args("tf", "version"), VIEWERS),
+    "protocols:version-pdf": ("get", _args("tf", "version"), VIEWERS),
+    "protocols:version-update": ("get", _args("tf", "draft"), DRAFT_ONLY),
+    "protocols:version-submit": ("post", _args("tf", "draft"), (302, 404, 404, 404, 404, 302, 302)),
+    # Refused for the approved version (it is not in review), with a message for managers.
+    "protocols:version-return": ("post", _args("tf", "version"), MANAGER_POSTS),
+    "protocols:version-approve": ("get", _args("tf", "version"), MANAGER_POSTS),
+    # Reviewers are the core team: lead_other may comment (refused: not in review) and is sent back.
+    "protocols:comment-create": ("post", _args("tf", "version"), (302, 403, 403, 302, 404, 302, 302)),
+    "protocols:signatory-list": ("get", _args("tf", "version"), MANAGER_POSTS),
+    "protocols:signatory-delete": ("post", _args("tf", "signatory_other"), MANAGER_POSTS),
+    "protocols:signatory-approval": (
+        "get",
+        _args("tf", "signatory_other"),
+        (302, 403, 403, 302, 404, 302, 302),
+    ),
+    # Only the agency's own lead signs: never a coordinator or an admin on its behalf.
+    "protocols:signature-sign": ("get", _args("tf", "signatory_other"), (302, 403, 403, 200, 404, 403, 403)),
+    "protocols:signature-decline": (
+        "get",
+        _args("tf", "signatory_other"),
+        (302, 403, 403, 200, 404, 403, 403),
+    ),
+    "protocols:signature-page": ("get", _args("tf", "signatory"), VIEWERS),
     "members:committee-list": ("get", _args("tf"), VIEWERS),
     "members:committee-create": ("get", _args("tf"), MANAGERS),
     "members:committee-detail": ("get", _args("tf", "committee"), VIEWERS),
@@ -245,6 +286,13 @@ def world(
     trend_brief = TrendBriefFactory(meeting=meeting, agency=agency, submitted_by=member)
     committee = CommitteeFactory(task_force=task_force)
     standing_item = StandingItemFactory(task_force=task_force)
+    mou = DocumentFactory(task_force=task_force, kind=Kind.MOU, category="", title="Referral MOU")
+    version = VersionFactory(document=mou, status=Status.APPROVED)
+    version.file.save("mou", ContentFile(b"%PDF-1.4\n"), save=True)
+    signatory = SignatoryFactory(version=version, agency=agency)
+    signatory.signed_page.save("signed", ContentFile(b"%PDF-1.4\n"), save=True)
+    signatory_other = SignatoryFactory(version=version, agency=other_agency)
+    draft = VersionFactory(document=DocumentFactory(task_force=task_force))
     return {
         "tf": task_force.slug,
         "meeting": meeting.code,
@@ -255,6 +303,11 @@ def world(
         "trend_brief": trend_brief.code,
         "committee": committee.code,
         "standing_item": standing_item.code,
+        "document": mou.code,
+        "version": version.code,
+        "signatory": signatory.code,
+        "signatory_other": signatory_other.code,
+        "draft": draft.code,
         "answer_token": answer_token(member_invitee, "yes"),
         "feed_token": feed_token(feed_for(member)),
         "agency": agency.code,

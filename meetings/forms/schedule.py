@@ -309,5 +309,6 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, task_force, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = task_force.committees.only("code", "name").order_by("name", "id")
+        committees = Committee.objects.filter(task_force=task_force)
+        self.fields["committee"].queryset = committees.only("code", "name")
         self.fields["series"].queryset = task_force.series.all()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from members import access
 from taskforce.forms import STALE_EDIT_MESSAGE, StaleEdit
 from taskforce.pdf import render_pdf
-from taskforce.uploads import clean_file_name
+from taskforce.uploads import clean_file_name, stored_file_response
 
 from ..forms.agenda import AgendaItemForm, AgendaItemNotesForm, AttachmentForm, StandingItemForm
 from ..models import ActionItem, AgendaItem, Attachment, Invitee, StandingItem, Vote
@@ -291,16 +291,7 @@ def attachment_download(request, tf, code):
     """Served through the view, never from a public folder: only people who may read the item get it."""
     task_force = access.get_task_force_for_user(request.user, tf)
     attachment = get_attachment_for_user(request.user, task_force, code)
-    try:
-        handle = attachment.file.open("rb")
-    except OSError as error:
-        raise Http404("The file is missing.") from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment.file, attachment.name, attachment.content_type)
 
 
 @require_POST

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from members.management.commands.seed_scale import ADMIN_EMAIL, scale_task_forces
@@ -67,25 +67,40 @@ class Command(BaseCommand):
         task_force = self.task_force(task_force)
         coordinator = self.coordinator(task_force)
         superuser = self.superuser()
+        self.not_measured = []  # (label, why): said at the end, never skipped silently
+        self.also_as = ""  # other people pages are measured as
         with override_settings(**bench_settings()), warnings.catch_warnings():
             # WhiteNoise warns that collectstatic has not run: the bench serves no static file.
             warnings.filterwarnings("ignore", message="No directory at")
-            site, admin_site = Client(), Client()
-            site.force_login(coordinator, backend=BACKEND)
+            admin_site = Client()
             admin_site.force_login(superuser, backend=BACKEND)
+            self.clients = {}
+            site = self.client_for(coordinator)
             try:
                 bare = self.measure(site, reverse("bench-bare"))
-                rows = [
-                    (label, self.measure(site, page), self.measure(admin_site, admin_page))
-                    for label, page, admin_page in [
-                        *self.pages(task_force),
-                        *self.meetings_pages(task_force, coordinator),
-                    ]
-                ]
+                rows = []
+                for label, page, admin_page, *person in [
+                    *self.pages(task_force),
+                    *self.meetings_pages(task_force, coordinator),
+                    *self.documents_pages(task_force),
+                ]:
+                    if page is None:
+                        self.not_measured.append((label, admin_page))
+                        continue
+                    client = self.client_for(person[0]) if person else site
+                    rows.append((label, self.measure(client, page), self.measure(admin_site, admin_page)))
             finally:
-                site.logout()
-                admin_site.logout()
+                for client in [*self.clients.values(), admin_site]:
+                    client.logout()
         self.report(task_force, coordinator, superuser, bare, rows)
+
+    def client_for(self, person):
+        """A client signed in as this person (one per person, reused)."""
+        if person.pk not in self.clients:
+            client = Client()
+            client.force_login(person, backend=BACKEND)
+            self.clients[person.pk] = client
+        return self.clients[person.pk]
 
     # --- who and what ---------------------------------------------------------------------
 
@@ -203,6 +218,107 @@ class Command(BaseCommand):
         ]
         return rows
 
+    def documents_pages(self, task_force):
+        """The protocols pages, as the coordinator (and "Needs my signature" as the agency lead with
+        the most signatures waiting), against the admin changelists of the same rows. The document
+        shown is the MOU with the most signatories over its versions. A page whose URL is not there
+        comes back as (label, None, why) and is named under the table."""
+        slug, pk = task_force.slug, task_force.pk
+        Document = apps.get_model("protocols", "Document")
+        Signatory = apps.get_model("protocols", "Signatory")
+        documents = reverse("admin:protocols_document_changelist")
+        signatories = reverse("admin:protocols_signatory_changelist")
+        admin_documents = f"{documents}?task_force__id__exact={pk}"
+        today = task_force.today().isoformat()
+        mou = (
+            Document.objects.filter(task_force=task_force, kind="mou")
+            .annotate(signers=Count("versions__signatories"))
+            .order_by("-signers", "id")
+            .first()
+        )
+        version = (
+            mou.versions.annotate(signers=Count("signatories")).order_by("-signers", "-number").first()
+            if mou
+            else None
+        )
+        waiting = (
+            Signatory.objects.filter(
+                version__document__task_force=task_force, status="pending", version__status="approved"
+            )
+            .values("agency")
+            .annotate(waiting=Count("id"))
+            .order_by("-waiting", "agency")
+            .first()
+        )
+        lead = None
+        if waiting is not None:
+            membership = (
+                Membership.objects.active()
+                .filter(
+                    task_force=task_force,
+                    agency_id=waiting["agency"],
+                    role=Role.AGENCY_LEAD,
+                    user__is_active=True,
+                )
+                .select_related("user")
+                .order_by("id")
+                .first()
+            )
+            lead = membership and membership.user
+
+        library = ("library", [], "")
+        rows = [
+            ("Library, page 1", library, admin_documents),
+            (
+                "Library, filtered + searched",
+                ("library", [], "?kind=protocol&status=in_force&q=referral"),
+                f"{admin_documents}&kind__exact=protocol&status__exact=in_force&q=referral",
+            ),
+            (
+                "Due for review",
+                ("library", [], "?list=review"),
+                f"{admin_documents}&status__exact=in_force&next_review_on__lte={today}",
+            ),
+        ]
+        if mou is None:
+            self.not_measured.append(("Document (largest MOU)", "the task force has no MOU"))
+        else:
+            rows += [
+                (
+                    f"Document ({mou.signers} signatories)",
+                    ("document-detail", [mou.code], ""),
+                    f"{reverse('admin:protocols_version_changelist')}?document__id__exact={mou.pk}",
+                ),
+                (
+                    f"Its version {version.number} ({version.signers} sign.)",
+                    ("version-detail", [version.code], ""),
+                    f"{signatories}?version__id__exact={version.pk}",
+                ),
+            ]
+        if lead is None:
+            self.not_measured.append(("Needs my signature", "no agency lead has a signature waiting"))
+        else:
+            self.also_as = f" and {lead.email} (agency lead)"
+            rows.append(
+                (
+                    f"Needs my signature (lead, {waiting['waiting']})",
+                    ("needs-my-signature", [], ""),
+                    f"{signatories}?status__exact=pending&version__status__exact=approved"
+                    f"&agency__id__exact={waiting['agency']}",
+                    lead,
+                )
+            )
+        pages = []
+        for label, (name, args, query), admin_page, *person in rows:
+            try:
+                pages.append(
+                    (label, reverse(f"protocols:{name}", args=[slug, *args]) + query, admin_page, *person)
+                )
+            except NoReverseMatch:
+                # Not there yet: not measured, and the table says so.
+                pages.append((label, None, f"no URL named protocols:{name}"))
+        return pages
+
     # --- measuring ------------------------------------------------------------------------
 
     def get(self, client, url):
@@ -237,7 +353,7 @@ class Command(BaseCommand):
         write(
             f"{connection.vendor}, DEBUG {'on (times include query logging)' if settings.DEBUG else 'off'}; "
             f"median of {self.iterations} requests after {self.warmup} warm-up; "
-            f"site as {coordinator.email} (coordinator), admin as {superuser.email}\n"
+            f"site as {coordinator.email} (coordinator){self.also_as}, admin as {superuser.email}\n"
         )
         columns = ["ms", "queries", "admin ms", "admin q", "× admin", "× bare"]
         header = f"{'page':<30}" + "".join(f"{column:>10}" for column in columns)
@@ -258,3 +374,7 @@ class Command(BaseCommand):
         write("\nCompared with:")
         for label, page, admin_page in rows:
             write(f"  {label:<28} {page.url}  vs  {admin_page.url}")
+        if self.not_measured:
+            self.stderr.write(self.style.ERROR("\nNot measured:"))
+            for label, why in self.not_measured:
+                self.stderr.write(self.style.ERROR(f"  {label}: {why}"))
