@@ -102,7 +102,8 @@ def feed_for(user):
 
 
 def feed_token(feed):
-    return signing.dumps([feed.user.code.hex, feed.generation], salt=FEED_SALT)
+    # No timestamp in it: the address stays the same until the person resets it.
+    return signing.Signer(salt=FEED_SALT).sign_object([feed.user.code.hex, feed.generation])
 
 
 def feed_url(feed):
@@ -120,7 +121,7 @@ def reset_feed(user):
 def feed_owner(token):
     """The person whose feed the token opens; LinkError 404 for a forged token, 410 for a reset one."""
     try:
-        code, generation = signing.loads(token, salt=FEED_SALT)
+        code, generation = signing.Signer(salt=FEED_SALT).unsign_object(token)
         feed = CalendarFeed.objects.select_related("user").get(user__code=code)
     except (signing.BadSignature, ValueError, TypeError, CalendarFeed.DoesNotExist) as error:
         raise LinkError("No such calendar feed.", 404) from error

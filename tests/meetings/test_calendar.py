@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import signing
 from django.db import connection
@@ -153,6 +154,11 @@ class TestSubscriptionPage:
         assert "Outlook" in page
         assert "Google Calendar" in page
         assert "Reset the link" in page
+
+    def test_the_address_stays_the_same_until_it_is_reset(self, member):
+        first = feed_url(member)
+        with time_machine.travel(timezone.now() + timedelta(days=3)):
+            assert feed_url(member) == first
 
     def test_resetting_stops_the_old_address_and_gives_a_new_one(self, login, client, member, task_force):
         old = feed_url(member)
