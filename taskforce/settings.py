@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "taskforce",
+    "taskforce.reminders",
+    "taskforce.exports",
     "members",
     "meetings",
     "protocols",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.navigation",
+                "taskforce.reminders.context_processors.unread_notices",
             ],
         },
     },
@@ -234,6 +237,22 @@ CELERY_BEAT_SCHEDULE = {
     },
     "protocols-apply-dates": {
         "task": "protocols.tasks.apply_dates",
+        "schedule": 60 * 60,
+    },
+    "reminders-sweep": {
+        "task": "taskforce.reminders.tasks.sweep",
+        "schedule": 15 * 60,
+    },
+    "reminders-send-digests": {
+        "task": "taskforce.reminders.tasks.send_digests",
+        "schedule": 60 * 60,
+    },
+    "exports-publish-pending": {
+        "task": "taskforce.exports.tasks.publish_pending",
+        "schedule": 60,
+    },
+    "exports-delete-old": {
+        "task": "taskforce.exports.tasks.delete_old_exports",
         "schedule": 60 * 60,
     },
 }

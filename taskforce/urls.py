@@ -59,5 +59,7 @@ urlpatterns = [
     path("tf/<slug:tf>/", include("meetings.urls")),
     path("tf/<slug:tf>/", include("protocols.urls")),
     path("", include((meeting_urls.public_urlpatterns, "meetings-public"))),
+    path("notices/", include("taskforce.reminders.urls")),
+    path("exports/", include("taskforce.exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ not allowed, 404 not visible (the same as missing), 405 wrong method, 410 gone.
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -18,6 +19,8 @@ from meetings.services.calendar import feed_for, feed_token
 from members.models import Invitation, Role
 from members.services import invitation_token
 from protocols.models import Kind, Status
+from taskforce.exports.models import ExportJob
+from taskforce.reminders.models import Notice
 
 from .factories import member_of
 from .meetings.factories import (
@@ -208,6 +211,20 @@ MATRIX = {
         (302, 403, 403, 200, 404, 403, 403),
     ),
     "protocols:signature-page": ("get", _args("tf", "signatory"), VIEWERS),
+    # Notices and exports belong to a person (the world's are the member's): 404 to everyone else.
+    "reminders:notice-list": ("get", None, SIGNED_IN_200),
+    "reminders:preferences": ("get", None, SIGNED_IN_200),
+    "reminders:notice-read-all": ("post", None, (302, 302, 302, 302, 302, 302, 302)),
+    "reminders:notice-read": ("post", _args("notice"), (302, 404, 302, 404, 404, 404, 404)),
+    "exports:job-list": ("get", None, SIGNED_IN_200),
+    "exports:job-create": (
+        "post",
+        None,
+        (302, 302, 302, 302, 404, 302, 302),
+        lambda w: {"kind": "meetings.minutes", "target": str(w["meeting"])},
+    ),
+    "exports:job-detail": ("get", _args("export"), (302, 404, 200, 404, 404, 404, 200)),
+    "exports:job-download": ("get", _args("export"), (302, 404, 200, 404, 404, 404, 200)),
     "members:committee-list": ("get", _args("tf"), VIEWERS),
     "members:committee-create": ("get", _args("tf"), MANAGERS),
     "members:committee-detail": ("get", _args("tf", "committee"), VIEWERS),
@@ -293,6 +310,29 @@ def world(
     signatory.signed_page.save("signed", ContentFile(b"%PDF-1.4\n"), save=True)
     signatory_other = SignatoryFactory(version=version, agency=other_agency)
     draft = VersionFactory(document=DocumentFactory(task_force=task_force))
+    notice = Notice.objects.create(
+        rule="meetings.meeting_soon",
+        kind="meetings",
+        content_type=ContentType.objects.get_for_model(meeting),
+        object_id=meeting.pk,
+        recipient=member,
+        threshold="1d",
+        task_force=task_force,
+        status=Notice.Status.DELIVERED,
+        channel="in_app",
+        subject="A meeting tomorrow",
+    )
+    export = ExportJob(
+        owner=member,
+        task_force=task_force,
+        kind="meetings.minutes",
+        target_code=str(meeting.code),
+        title="Minutes",
+        status=ExportJob.Status.DONE,
+        progress=100,
+        file_name="minutes.pdf",
+    )
+    export.file.save("minutes", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
         "tf": task_force.slug,
         "meeting": meeting.code,
@@ -308,6 +348,8 @@ def world(
         "signatory": signatory.code,
         "signatory_other": signatory_other.code,
         "draft": draft.code,
+        "notice": notice.code,
+        "export": export.code,
         "answer_token": answer_token(member_invitee, "yes"),
         "feed_token": feed_token(feed_for(member)),
         "agency": agency.code,

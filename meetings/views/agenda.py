@@ -6,13 +6,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
@@ -21,10 +19,11 @@ from taskforce.forms import STALE_EDIT_MESSAGE, StaleEdit
 from taskforce.pdf import render_pdf
 from taskforce.uploads import clean_file_name, stored_file_response
 
+from ..exports import agenda_context, minutes_context, pdf_file_name
 from ..forms.agenda import AgendaItemForm, AgendaItemNotesForm, AttachmentForm, StandingItemForm
-from ..models import ActionItem, AgendaItem, Attachment, Invitee, StandingItem, Vote
+from ..models import AgendaItem, Attachment, StandingItem
 from ..services import agenda
-from ..visibility import agenda_for, can_read_item
+from ..visibility import can_read_item
 from .base import MeetingMixin, MeetingsSectionMixin, get_meeting_for_user
 
 PAGE_SIZE = 25
@@ -104,17 +103,9 @@ class AgendaContextMixin(MeetingMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = self.meeting
-        items = agenda_for(self.request.user, meeting)
-        total, planned_end = with_planned_times(meeting, items)
         context.update(
-            items=items,
-            total_minutes=int(total.total_seconds() // 60),
-            planned_end=planned_end,
-            overruns=planned_end > meeting.ends_at,
-            withheld_count=sum(1 for item in items if not item.visible),
-            approval=minutes_approval(meeting),
-            locked=agenda.is_locked(meeting),
+            agenda_context(self.request.user, self.task_force, self.meeting),
+            locked=agenda.is_locked(self.meeting),
         )
         return context
 
@@ -344,8 +335,7 @@ class MeetingPdf(AgendaContextMixin, TemplateView):
     def render_to_response(self, context, **response_kwargs):
         pdf = render_pdf(self.template_name, context)
         meeting = self.meeting
-        local_start = timezone.localtime(meeting.starts_at)
-        filename = f"{self.kind}-{local_start:%Y-%m-%d}-{slugify(meeting.title)[:60] or 'meeting'}.pdf"
+        filename = pdf_file_name(self.kind, meeting)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, filename)
         response["X-Content-Type-Options"] = "nosniff"
@@ -365,31 +355,7 @@ class MinutesPdf(MeetingPdf):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting, user = self.meeting, self.request.user
-        invitees = list(
-            Invitee.objects.filter(meeting=meeting)
-            .select_related("user", "agency")
-            .order_by("agency__name", "user__full_name", "id")
-        )
-        context["attendance"] = [
-            (label, [invitee for invitee in invitees if invitee.attendance == value])
-            for value, label in (
-                (Invitee.Attendance.PRESENT, "Present"),
-                (Invitee.Attendance.EXCUSED, "Apologies"),
-                (Invitee.Attendance.ABSENT, "Absent"),
-            )
-        ]
-        context["attendance_recorded"] = any(invitee.attendance for invitee in invitees)
-        context["decisions"] = meeting.decisions.select_related("moved_by", "seconded_by").annotate(
-            votes_for=Count("votes", filter=Q(votes__choice=Vote.Choice.FOR)),
-            votes_against=Count("votes", filter=Q(votes__choice=Vote.Choice.AGAINST)),
-            votes_abstain=Count("votes", filter=Q(votes__choice=Vote.Choice.ABSTAIN)),
-        )
-        context["show_action_items"] = access.can_view_action_items(user, self.task_force)
-        if context["show_action_items"]:
-            context["action_items"] = ActionItem.objects.filter(meeting=meeting).select_related(
-                "assignee", "agency"
-            )
+        context.update(minutes_context(self.request.user, self.task_force, self.meeting))
         return context
 
 

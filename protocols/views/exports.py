@@ -5,14 +5,11 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.generic import TemplateView
 
-from meetings.models import Decision
 from taskforce.pdf import render_pdf
 
-from ..markdown import render_markdown
-from ..models import Signatory
+from ..exports import version_context, version_file_name
 from .base import VersionMixin
 
 
@@ -24,30 +21,16 @@ class VersionPdf(VersionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        version, document = self.version, self.document
-        decision = None
-        if version.approval_decision_id:
-            decision = (
-                Decision.objects.select_related("meeting").filter(pk=version.approval_decision_id).first()
-            )
-        signatories = []
-        if document.is_mou:
-            signatories = list(Signatory.objects.filter(version=version).select_related("agency"))
-        signed = sum(1 for signatory in signatories if signatory.status == Signatory.SignatureStatus.SIGNED)
         context.update(
+            version_context(self.request.user, self.task_force, self.version),
             reader=self.request.user,
             generated_at=timezone.now(),
-            body=render_markdown(version.body) if version.body.strip() else "",
-            decision=decision,
-            signatories=signatories,
-            signed_count=signed,
-            fully_executed=bool(signatories) and signed == len(signatories),
         )
         return context
 
     def render_to_response(self, context, **response_kwargs):
         pdf = render_pdf(self.template_name, context)
-        filename = f"{slugify(self.document.title)[:60] or 'document'}-v{self.version.number}.pdf"
+        filename = version_file_name(self.version)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, filename)
         response["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,109 @@
+"""The meetings PDFs that the exports engine makes: the agenda and the minutes, each redacted
+for the person who asked (meetings.visibility.agenda_for decides, as on the pages)."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+
+from members import access
+from taskforce.exports.registry import ExportKind, register
+
+from .models import ActionItem, Invitee, Meeting, Vote
+
+
+def _task_force_slug(code):
+    return Meeting.objects.filter(code=code).values_list("task_force__slug", flat=True).first()
+
+
+def _get_meeting(user, task_force, code):
+    from .views.base import get_meeting_for_user
+
+    return get_meeting_for_user(user, task_force, code)
+
+
+def agenda_context(user, task_force, meeting):
+    from .views.agenda import minutes_approval, with_planned_times
+    from .visibility import agenda_for
+
+    items = agenda_for(user, meeting)
+    total, planned_end = with_planned_times(meeting, items)
+    return {
+        "meeting": meeting,
+        "items": items,
+        "total_minutes": int(total.total_seconds() // 60),
+        "planned_end": planned_end,
+        "overruns": planned_end > meeting.ends_at,
+        "withheld_count": sum(1 for item in items if not item.visible),
+        "approval": minutes_approval(meeting),
+    }
+
+
+def minutes_context(user, task_force, meeting):
+    context = agenda_context(user, task_force, meeting)
+    invitees = list(
+        Invitee.objects.filter(meeting=meeting)
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__full_name", "id")
+    )
+    context["attendance"] = [
+        (label, [invitee for invitee in invitees if invitee.attendance == value])
+        for value, label in (
+            (Invitee.Attendance.PRESENT, "Present"),
+            (Invitee.Attendance.EXCUSED, "Apologies"),
+            (Invitee.Attendance.ABSENT, "Absent"),
+        )
+    ]
+    context["attendance_recorded"] = any(invitee.attendance for invitee in invitees)
+    context["decisions"] = meeting.decisions.select_related("moved_by", "seconded_by").annotate(
+        votes_for=Count("votes", filter=Q(votes__choice=Vote.Choice.FOR)),
+        votes_against=Count("votes", filter=Q(votes__choice=Vote.Choice.AGAINST)),
+        votes_abstain=Count("votes", filter=Q(votes__choice=Vote.Choice.ABSTAIN)),
+    )
+    context["show_action_items"] = access.can_view_action_items(user, task_force)
+    if context["show_action_items"]:
+        context["action_items"] = ActionItem.objects.filter(meeting=meeting).select_related(
+            "assignee", "agency"
+        )
+    return context
+
+
+def pdf_file_name(what, meeting):
+    local_start = timezone.localtime(meeting.starts_at)
+    return f"{what}-{local_start:%Y-%m-%d}-{slugify(meeting.title)[:60] or 'meeting'}.pdf"
+
+
+def _file_name(what):
+    return lambda meeting: pdf_file_name(what, meeting)
+
+
+def _title(what):
+    return lambda meeting: (
+        f"{what}: {meeting.title}, {date_format(timezone.localtime(meeting.starts_at), 'j M Y')}"
+    )
+
+
+register(
+    ExportKind(
+        name="meetings.agenda",
+        label="Agenda",
+        template_name="meetings/pdf/agenda.html",
+        task_force_slug=_task_force_slug,
+        get_target=_get_meeting,
+        get_context=agenda_context,
+        file_name=_file_name("agenda"),
+        title=_title("Agenda"),
+    )
+)
+register(
+    ExportKind(
+        name="meetings.minutes",
+        label="Minutes",
+        template_name="meetings/pdf/minutes.html",
+        task_force_slug=_task_force_slug,
+        get_target=_get_meeting,
+        get_context=minutes_context,
+        file_name=_file_name("minutes"),
+        title=_title("Minutes"),
+    )
+)

@@ -1,0 +1,184 @@
+"""Exports: request (the row and its task in one transaction), run (claimed by a conditional
+update, so a repeated message or a second worker does nothing), publish what is pending, and
+delete what is old."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from members import access
+from taskforce.pdf import render_pdf
+
+from . import registry
+from .models import KEEP_FOR, ExportJob, export_file_path
+
+logger = logging.getLogger(__name__)
+
+Status = ExportJob.Status
+
+# A queued job whose task was never handed to the broker (it was down) is published after this.
+PUBLISH_AFTER = timedelta(seconds=30)
+# A message can be lost on the broker's side (a Redis restart without persistence): publish again.
+REPUBLISH_AFTER = timedelta(minutes=10)
+BATCH = 200
+
+NOT_VISIBLE = "You can no longer see what this export would contain, so it was not made."
+RENDER_FAILED = "The PDF could not be made. Try again; if it fails again, tell a coordinator."
+GAVE_UP = "The export stopped {n} times before it was finished, so it was given up. Try again later."
+
+
+def running_timeout():
+    """A job "running" longer than this lost its worker and goes back to the queue."""
+    return timedelta(seconds=getattr(settings, "EXPORTS_RUNNING_TIMEOUT", 10 * 60))
+
+
+def max_attempts():
+    return getattr(settings, "EXPORTS_MAX_ATTEMPTS", 3)
+
+
+def resolve(kind, user, target_code):
+    """The task force and the target of an export, as `user` may see them: Http404 otherwise."""
+    try:
+        slug = kind.task_force_slug(target_code)
+    except (ValidationError, ValueError) as error:
+        raise Http404("No such item.") from error
+    if slug is None:
+        raise Http404("No such item.")
+    task_force = access.get_task_force_for_user(user, slug)
+    return task_force, kind.get_target(user, task_force, target_code)
+
+
+def get_kind(name):
+    try:
+        return registry.get(name)
+    except KeyError as error:
+        raise Http404("No such kind of export.") from error
+
+
+def get_job_for_user(user, code):
+    """Its owner's and admins' only: to everyone else it does not exist."""
+    job = ExportJob.objects.filter(code=code).select_related("task_force").first()
+    if job is None or not (job.owner_id == user.pk or user.is_superuser):
+        raise Http404("No such export.")
+    return job
+
+
+def request_export(user, kind_name, target_code):
+    """The job for this person and target: one already under way, or a new one whose task is
+    published once the row is committed. Raises Http404 if they may not see the target."""
+    kind = get_kind(kind_name)
+    task_force, target = resolve(kind, user, target_code)
+    target_code = str(target_code)
+    under_way = ExportJob.objects.active().filter(owner=user, kind=kind.name, target_code=target_code).first()
+    if under_way is not None:
+        return under_way
+    with transaction.atomic():
+        with timezone.override(task_force.time_zone):
+            title = kind.title(target)
+        job = ExportJob.objects.create(
+            owner=user, task_force=task_force, kind=kind.name, target_code=target_code, title=title[:300]
+        )
+        transaction.on_commit(lambda: publish([job.pk]))
+    return job
+
+
+def publish(job_ids):
+    """Hand the jobs' tasks to the broker. If it is down, they stay queued (and unpublished) for
+    `publish_pending`: the page that asked still answers."""
+    from .tasks import render_export
+
+    published = []
+    for job_id in job_ids:
+        try:
+            render_export.apply_async(args=[job_id], retry=False)
+        except Exception as error:  # noqa: BLE001 — whatever the broker raised, the row keeps the work
+            logger.warning("exports: could not publish job %s, it stays queued: %s", job_id, error)
+            break
+        published.append(job_id)
+    if published:
+        ExportJob.objects.filter(pk__in=published).update(published_at=timezone.now())
+    return published
+
+
+def run_export(job_id):
+    """Render one job, if it is still queued; otherwise (done, taken by another worker, deleted)
+    do nothing."""
+    started = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=started, progress=5, attempts=F("attempts") + 1, error=""
+    )
+    if claimed != 1:
+        return
+    job = ExportJob.objects.select_related("owner", "task_force").get(pk=job_id)
+    # Only this run may move the job on: a job put back in the queue has a higher attempt.
+    this_run = ExportJob.objects.filter(pk=job_id, status=Status.RUNNING, attempts=job.attempts)
+    try:
+        kind = registry.get(job.kind)
+        with timezone.override(job.task_force.time_zone):
+            task_force, target = resolve(kind, job.owner, job.target_code)
+            context = kind.get_context(job.owner, task_force, target)
+            context.update(task_force=task_force, reader=job.owner, generated_at=started)
+            this_run.update(progress=30)
+            pdf = render_pdf(kind.template_name, context)
+            file_name = kind.file_name(target)
+    except (Http404, PermissionDenied):
+        this_run.update(status=Status.FAILED, error=NOT_VISIBLE, finished_at=timezone.now())
+        return
+    except Exception:
+        logger.exception("exports: job %s (%s) failed", job.pk, job.kind)
+        this_run.update(status=Status.FAILED, error=RENDER_FAILED, finished_at=timezone.now())
+        return
+    this_run.update(progress=90)
+    name = default_storage.save(export_file_path(job, file_name), ContentFile(pdf))
+    finished = this_run.update(
+        status=Status.DONE, progress=100, file=name, file_name=file_name, finished_at=timezone.now()
+    )
+    if finished != 1:
+        default_storage.delete(name)
+
+
+def publish_pending(now=None):
+    """Every minute: jobs whose worker died go back to the queue (or fail after too many tries);
+    queued jobs never handed to the broker, or handed long ago, are published."""
+    now = now or timezone.now()
+    stuck = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - running_timeout())
+    stuck.filter(attempts__gte=max_attempts()).update(
+        status=Status.FAILED, error=GAVE_UP.format(n=max_attempts()), finished_at=now
+    )
+    requeued = stuck.update(status=Status.QUEUED, progress=0, published_at=None)
+    if requeued:
+        logger.warning("exports: %s job(s) stuck running went back to the queue", requeued)
+    pending = (
+        ExportJob.objects.filter(status=Status.QUEUED)
+        .filter(
+            Q(published_at__isnull=True, created_at__lt=now - PUBLISH_AFTER)
+            | Q(published_at__isnull=True, started_at__isnull=False)
+            | Q(published_at__lt=now - REPUBLISH_AFTER)
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    return publish(list(pending))
+
+
+def delete_old(now=None):
+    """Exports (rows and files) are kept for KEEP_FOR; the files go when their rows' deletion is
+    committed (taskforce.uploads.delete_files_with_rows)."""
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        ids = list(
+            ExportJob.objects.filter(created_at__lt=now - KEEP_FOR).values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            deleted += ExportJob.objects.filter(pk__in=ids).delete()[1].get(ExportJob._meta.label, 0)
