@@ -6,4 +6,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import handbook, signals  # noqa: F401

@@ -7,4 +7,4 @@ class ProtocolsConfig(AppConfig):
 
     def ready(self):
         # Demo and scale data plug into members' signals; stored files go with their rows.
-        from . import demo, exports, reminders, scale, signals  # noqa: F401
+        from . import demo, exports, handbook, reminders, scale, signals  # noqa: F401

@@ -6,7 +6,8 @@ class TaskforceConfig(AppConfig):
     verbose_name = "Task force"
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the sign-in signal receivers)
+        # Connect the sign-in signal receivers; declare the handbook export and its first section.
+        from . import audit, handbook  # noqa: F401
         from .celery import ensure_broker_folders
 
         ensure_broker_folders()

@@ -256,6 +256,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+# An export "running" longer than this lost its worker: the export queue takes it back.
+EXPORTS_RUNNING_TIMEOUT = envint("EXPORTS_RUNNING_TIMEOUT", "600")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")
 
 LOGGING = {

@@ -31,6 +31,7 @@ def job_create(request):
     if not form.is_valid():
         raise Http404("No such item.")
     job = services.request_export(request.user, form.cleaned_data["kind"], form.cleaned_data["target"])
+    job.refresh_from_db(fields=["status"])  # a worker (or an eager run) may have finished it already
     if job.status == ExportJob.Status.QUEUED:
         messages.info(request, "Your export is queued. This page shows when it is ready.")
     return redirect(job)

@@ -59,6 +59,7 @@ def test_a_monthly_meeting_from_series_to_minutes_pdf(
     live_server,
     transactional_db,
     settings,
+    tmp_path,
     mailoutbox,
     signed_in,
     task_force,
@@ -71,6 +72,7 @@ def test_a_monthly_meeting_from_series_to_minutes_pdf(
     lead_other,
 ):
     settings.SITE_URL = live_server.url
+    settings.MEDIA_ROOT = tmp_path / "media"
     # Tomorrow on the task force's clock, so that the first meeting is always still to come.
     starting_on = task_force.today() + timedelta(days=1)
     dates = second_tuesdays_from(starting_on, 6)
@@ -259,10 +261,18 @@ def test_a_monthly_meeting_from_series_to_minutes_pdf(
     done = member_page.get_by_role("table", name="Your action items recently done or dropped")
     expect(done.get_by_role("row").filter(has_text=ACTION)).to_contain_text("Done")
 
-    # 8. The coordinator downloads the minutes as a PDF, and it opens.
+    # 8. The coordinator asks for the minutes as a PDF: the exports engine makes it (at once here,
+    # as Celery runs eagerly when the request commits), its page offers the download, and it opens.
     open_tab(coordinator_page, "Agenda and minutes")
+    coordinator_page.get_by_role("button", name="Minutes (PDF)").click()
+    expect(coordinator_page).to_have_url(re.compile(r"/exports/[0-9a-f-]{36}/$"))
+    expect(coordinator_page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(rf"^Minutes: {re.escape(SERIES_TITLE)}, ")
+    )
+    ready = coordinator_page.get_by_role("status").filter(has_text="Your PDF is ready.")
+    expect(ready).to_be_visible()
     with coordinator_page.expect_download() as download_info:
-        coordinator_page.get_by_role("link", name="Minutes (PDF)").click()
+        ready.get_by_role("link", name=re.compile(r"^Download minutes-")).click()
     download = download_info.value
     assert download.suggested_filename.startswith(
         f"minutes-{first.starts_at.astimezone(ZoneInfo(task_force.time_zone)):%Y-%m-%d}-"

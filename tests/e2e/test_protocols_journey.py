@@ -65,8 +65,19 @@ def sign_from_my_list(page, agency):
 
 
 def test_an_mou_from_draft_to_fully_executed_with_its_signature_page(
-    live_server, transactional_db, signed_in, task_force, agency, other_agency, coordinator, lead, lead_other
+    live_server,
+    transactional_db,
+    settings,
+    tmp_path,
+    signed_in,
+    task_force,
+    agency,
+    other_agency,
+    coordinator,
+    lead,
+    lead_other,
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     labour = AgencyFactory(task_force=task_force, name="State Labour Inspectorate", sector=Sector.LABOUR)
     lead_labour = member_of(labour, Role.AGENCY_LEAD, full_name="Lina Labour", job_title="Chief Inspector")
     signers = [(lead, agency), (lead_other, other_agency), (lead_labour, labour)]
@@ -135,10 +146,17 @@ def test_an_mou_from_draft_to_fully_executed_with_its_signature_page(
     document.refresh_from_db()
     assert document.status == Status.IN_FORCE and document.current_version == v2
 
-    # 6. The PDF with its signature page downloads and opens.
+    # 6. The PDF with its signature page is made by the exports engine (at once here: Celery runs
+    # eagerly when the request commits), then downloads from the export's page and opens.
     coordinator_page.get_by_role("link", name="Version 2", exact=True).first.click()
+    coordinator_page.get_by_role("group", name="Version actions").get_by_role("button", name="PDF").click()
+    expect(coordinator_page).to_have_url(re.compile(r"/exports/[0-9a-f-]{36}/$"))
+    expect(coordinator_page.get_by_role("heading", level=1)).to_have_text(f"{TITLE}, version 2")
+    ready = coordinator_page.get_by_role("status").filter(has_text="Your PDF is ready.")
+    expect(ready).to_be_visible()
     with coordinator_page.expect_download() as download_info:
-        coordinator_page.get_by_role("link", name="PDF").click()
+        ready.get_by_role("link", name="Download victim-referral-mou-v2.pdf").click()
+    assert download_info.value.suggested_filename == "victim-referral-mou-v2.pdf"
     pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert TITLE in text and "4 hours" in text

@@ -168,3 +168,13 @@ def test_a_confidential_meetings_pdfs_are_hidden_from_observers(login, meeting, 
     Meeting.objects.filter(pk=meeting.pk).update(confidential=True)
     assert login(observer).get(minutes_url(meeting)).status_code == 404
     assert login(observer).get(agenda_url(meeting)).status_code == 404
+
+
+class TestAgendaPageButtons:
+    def test_the_agenda_page_asks_the_exports_engine_for_both_pdfs(self, login, meeting, member):
+        page = login(member).get(reverse("meetings:agenda", args=["harbor", meeting.code])).content.decode()
+        assert page.count(f'action="{reverse("exports:job-create")}"') == 2
+        assert 'name="kind" value="meetings.agenda"' in page
+        assert 'name="kind" value="meetings.minutes"' in page
+        assert f'name="target" value="{meeting.code}"' in page
+        assert minutes_url(meeting) not in page and agenda_url(meeting) not in page

@@ -289,7 +289,11 @@ class TestVersionPage:
         assert "Send for review" in page
         assert reverse("protocols:signatory-list", args=["harbor", version.code]) in page
         assert reverse("protocols:version-update", args=["harbor", version.code]) in page
-        assert reverse("protocols:version-pdf", args=["harbor", version.code]) in page
+        # The PDF is asked of the exports engine, which makes it in the background.
+        assert reverse("protocols:version-pdf", args=["harbor", version.code]) not in page
+        assert f'action="{reverse("exports:job-create")}"' in page
+        assert 'name="kind" value="protocols.version"' in page
+        assert f'name="target" value="{version.code}"' in page
 
     def test_a_coordinator_gets_the_review_actions(self, login, coordinator, task_force):
         version = VersionFactory(document=DocumentFactory(task_force=task_force), status=Status.IN_REVIEW)

@@ -38,6 +38,7 @@ def test_it_prints_the_table_for_the_largest_scale_task_force(db):
     assert "× admin" in output and "/admin/members/membership/?task_force__id__exact=" in output
     assert "/admin/meetings/meeting/?task_force__id__exact=" in output
     assert "/admin/meetings/actionitem/?task_force__id__exact=" in output
+    assert "Handbook PDF (median of" in output and "scale-01" in output.split("Handbook PDF")[1]
 
 
 def test_it_asks_for_the_scale_data_first(db):

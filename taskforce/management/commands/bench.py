@@ -24,9 +24,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from members.management.commands.load_demo import HARBOR
 from members.management.commands.seed_scale import ADMIN_EMAIL, scale_task_forces
 from members.models import Agency, Membership, Role, User
+from taskforce.handbook import handbook_context
 from taskforce.models import TaskForce
+from taskforce.pdf import render_pdf
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -59,11 +62,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--task-force", default=None, help="Slug to measure (default: the largest scale one)."
         )
+        parser.add_argument(
+            "--handbook-runs", type=int, default=3, help="Timed renders of each handbook PDF."
+        )
 
-    def handle(self, *args, iterations, warmup, task_force, **options):
-        if iterations < 1:
-            raise CommandError("--iterations must be at least 1.")
-        self.iterations, self.warmup = iterations, warmup
+    def handle(self, *args, iterations, warmup, task_force, handbook_runs, **options):
+        if iterations < 1 or handbook_runs < 1:
+            raise CommandError("--iterations and --handbook-runs must be at least 1.")
+        self.iterations, self.warmup, self.handbook_runs = iterations, warmup, handbook_runs
         task_force = self.task_force(task_force)
         coordinator = self.coordinator(task_force)
         superuser = self.superuser()
@@ -93,6 +99,7 @@ class Command(BaseCommand):
                 for client in [*self.clients.values(), admin_site]:
                     client.logout()
         self.report(task_force, coordinator, superuser, bare, rows)
+        self.report_handbooks(task_force, coordinator)
 
     def client_for(self, person):
         """A client signed in as this person (one per person, reused)."""
@@ -340,6 +347,40 @@ class Command(BaseCommand):
             self.get(client, url)
             times.append(time.perf_counter() - started)
         return Timing(url, statistics.median(times) * 1000, queries)
+
+    def measure_handbook(self, task_force, reader):
+        """Build the handbook's context and render its PDF, as the exports task does."""
+        times = []
+        with timezone.override(task_force.time_zone):
+            for run in range(self.handbook_runs + 1):  # the first renders once untimed (templates, fonts)
+                reader = User.objects.get(pk=reader.pk)  # nothing cached on the person between runs
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    context = handbook_context(reader, task_force)
+                    context.update(task_force=task_force, reader=reader, generated_at=timezone.now())
+                    pdf = render_pdf("taskforce/pdf/handbook.html", context)
+                if run:
+                    times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000, len(captured), len(pdf)
+
+    def report_handbooks(self, measured, coordinator):
+        """The handbook PDF of the demo task force (if loaded) and of the one measured above."""
+        write = self.stdout.write
+        write(f"\nHandbook PDF (median of {self.handbook_runs} renders, context and queries included):")
+        demo = TaskForce.objects.filter(slug=HARBOR).first()
+        for task_force in [demo, measured]:
+            if task_force is None:
+                continue
+            reader = coordinator if task_force.pk == measured.pk else self.coordinator(task_force)
+            milliseconds, queries, size = self.measure_handbook(task_force, reader)
+            agencies = Agency.objects.filter(task_force=task_force).count()
+            people = Membership.objects.active().filter(task_force=task_force).count()
+            write(
+                f"  {task_force.slug:<20}{milliseconds:>10.0f} ms{queries:>6} queries{size / 1024:>8.0f} KiB"
+                f"   ({agencies:,} agencies, {people:,} active memberships, as {reader.email})"
+            )
+        if demo is None:
+            self.stderr.write(self.style.ERROR(f"  {HARBOR}: not measured, the demo is not loaded"))
 
     # --- the table ------------------------------------------------------------------------
 
