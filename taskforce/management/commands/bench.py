@@ -17,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -30,6 +30,7 @@ from members.models import Agency, Membership, Role, User
 from taskforce.handbook import handbook_context
 from taskforce.models import TaskForce
 from taskforce.pdf import render_pdf
+from taskforce.reminders.services import BATCH_SIZE, deliver_pending, record_due
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -51,6 +52,16 @@ class Timing:
     url: str
     milliseconds: float
     queries: int
+
+
+class QueryCounter:
+    """Counts queries without keeping them (a sweep runs more than Django's query log holds)."""
+
+    count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 class Command(BaseCommand):
@@ -100,6 +111,7 @@ class Command(BaseCommand):
                     client.logout()
         self.report(task_force, coordinator, superuser, bare, rows)
         self.report_handbooks(task_force, coordinator)
+        self.report_sweep()
 
     def client_for(self, person):
         """A client signed in as this person (one per person, reused)."""
@@ -381,6 +393,29 @@ class Command(BaseCommand):
             )
         if demo is None:
             self.stderr.write(self.style.ERROR(f"  {HARBOR}: not measured, the demo is not loaded"))
+
+    def report_sweep(self):
+        """The reminder sweep over the whole installation, twice (the second finds it all recorded),
+        inside a transaction rolled back afterwards: emails go to memory, nothing stays."""
+        write = self.stdout.write
+        write(f"\nReminder sweep, every task force (batches of {BATCH_SIZE}; rolled back afterwards):")
+        memory = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        with memory, transaction.atomic():
+            now = timezone.now()
+            for sweep in ("first", "second"):
+                for step, run in (("record", record_due), ("deliver", deliver_pending)):
+                    queries = QueryCounter()
+                    started = time.perf_counter()
+                    with connection.execute_wrapper(queries):
+                        items = run(now, BATCH_SIZE)
+                    seconds = time.perf_counter() - started
+                    batches = max(1, ceil(items / BATCH_SIZE))
+                    write(
+                        f"  {sweep} sweep, {step:<8}{items:>9,} items {seconds * 1000:>9.0f} ms"
+                        f"{items / seconds if seconds else 0:>10,.0f} items/s{queries.count:>7} queries"
+                        f"  ({queries.count / batches:.1f} per batch of {BATCH_SIZE})"
+                    )
+            transaction.set_rollback(True)
 
     # --- the table ------------------------------------------------------------------------
 
