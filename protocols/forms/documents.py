@@ -9,6 +9,7 @@ from taskforce.forms import VersionedModelForm
 from taskforce.uploads import DOCX, MAX_UPLOAD_BYTES, PDF, describe, validate_upload
 
 from ..models import Category, Confidentiality, Document, Kind, Population, Status, Version
+from ..services import documents as services
 
 SELECT = {"class": "form-select"}
 FILE_KINDS = (PDF, DOCX)
@@ -131,6 +132,16 @@ class DocumentForm(VersionedModelForm):
         """The document's own columns this form sets (shared_with is a separate table)."""
         return [name for name in self._meta.fields if name != "shared_with"]
 
+    def save(self):
+        """The details, through the service (it locks the document and keeps its review date
+        right); StaleEdit if someone saved it since this form was shown."""
+        return services.update_document(
+            self.instance,
+            seen_version=self.cleaned_data["version"],
+            fields=self.model_fields(),
+            shared_with=self.cleaned_data["shared_with"],
+        )
+
 
 class DocumentCreateForm(VersionTextForm, DocumentForm):
     """A new document with the text of its first version."""
@@ -145,8 +156,17 @@ class DocumentCreateForm(VersionTextForm, DocumentForm):
         super().__init__(*args, **kwargs)
         del self.fields["version"]  # nothing to collide with yet
 
-    def save(self, commit=True):
-        raise NotImplementedError("protocols.services.documents.create_document saves a new document.")
+    def save(self, *, by):
+        """The document and its version 1, a draft, in one transaction."""
+        data = self.cleaned_data
+        return services.create_document(
+            self.instance,
+            by=by,
+            shared_with=data["shared_with"],
+            body=data["body"],
+            change_summary=data["change_summary"],
+            upload=data["file"],
+        )
 
 
 class VersionCreateForm(VersionTextForm):
@@ -177,8 +197,18 @@ class VersionForm(VersionTextForm, VersionedModelForm):
         else:
             del self.fields["remove_file"]
 
-    def save(self, commit=True):
-        raise NotImplementedError("protocols.services.documents.update_version saves a draft.")
+    def save(self):
+        """The draft's text and file; StaleEdit if someone saved it since this form was shown,
+        DocumentError once it is no longer a draft."""
+        data = self.cleaned_data
+        return services.update_version(
+            self.instance,
+            seen_version=data["version"],
+            body=data["body"],
+            change_summary=data["change_summary"],
+            upload=data["file"],
+            remove_file=data.get("remove_file", False),
+        )
 
 
 class DocumentFilterForm(forms.Form):

@@ -133,15 +133,7 @@ class DocumentCreate(ManagerMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        document = services.create_document(
-            form.instance,
-            by=self.request.user,
-            shared_with=data["shared_with"],
-            body=data["body"],
-            change_summary=data["change_summary"],
-            upload=data["file"],
-        )
+        document = form.save(by=self.request.user)
         messages.success(
             self.request,
             f"“{document.title}” is saved with version 1 as a draft. Only coordinators and co-chairs "
@@ -162,12 +154,7 @@ class DocumentUpdate(DocumentMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.update_document(
-                form.instance,
-                seen_version=form.cleaned_data["version"],
-                fields=form.model_fields(),
-                shared_with=form.cleaned_data["shared_with"],
-            )
+            form.save()
         except StaleEdit:
             form.add_error(None, STALE_EDIT_MESSAGE)
             return self.form_invalid(form)
@@ -302,16 +289,8 @@ class VersionUpdate(VersionMixin, FormView):
         return super().get_context_data(preview=render_markdown(self.version.body), **kwargs)
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
-            services.update_version(
-                form.instance,
-                seen_version=data["version"],
-                body=data["body"],
-                change_summary=data["change_summary"],
-                upload=data["file"],
-                remove_file=data.get("remove_file", False),
-            )
+            form.save()
         except StaleEdit:
             form.add_error(None, STALE_EDIT_MESSAGE)
             return self.form_invalid(form)
