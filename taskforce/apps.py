@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TaskforceConfig(AppConfig):
@@ -9,5 +10,7 @@ class TaskforceConfig(AppConfig):
         # Connect the sign-in signal receivers; declare the handbook export and its first section.
         from . import audit, handbook  # noqa: F401
         from .celery import ensure_broker_folders
+        from .schedule import install_schedule
 
         ensure_broker_folders()
+        post_migrate.connect(install_schedule, sender=self, dispatch_uid="taskforce-install-schedule")

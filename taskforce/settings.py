@@ -226,36 +226,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "clear-expired-sessions": {
-        "task": "members.tasks.clear_expired_sessions",
-        "schedule": 60 * 60,
-    },
-    "send-due-meeting-invitations": {
-        "task": "meetings.tasks.send_due_invitations",
-        "schedule": 24 * 60 * 60,
-    },
-    "protocols-apply-dates": {
-        "task": "protocols.tasks.apply_dates",
-        "schedule": 60 * 60,
-    },
-    "reminders-sweep": {
-        "task": "taskforce.reminders.tasks.sweep",
-        "schedule": 15 * 60,
-    },
-    "reminders-send-digests": {
-        "task": "taskforce.reminders.tasks.send_digests",
-        "schedule": 60 * 60,
-    },
-    "exports-publish-pending": {
-        "task": "taskforce.exports.tasks.publish_pending",
-        "schedule": 60,
-    },
-    "exports-delete-old": {
-        "task": "taskforce.exports.tasks.delete_old_exports",
-        "schedule": 60 * 60,
-    },
-}
+# The schedule lives in the database, where an admin may change it; taskforce/schedule.py
+# creates what is missing after each migrate (a CELERY_BEAT_SCHEDULE here would overwrite it).
+CELERY_BEAT_SCHEDULE = {}
 # An export "running" longer than this lost its worker: the export queue takes it back.
 EXPORTS_RUNNING_TIMEOUT = envint("EXPORTS_RUNNING_TIMEOUT", "600")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")

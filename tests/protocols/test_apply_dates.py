@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.conf import settings
+from django_celery_beat.models import PeriodicTask
 
 from protocols.models import Document, Kind, Status, Transition, Version
 from protocols.services.workflow import apply_dates
@@ -128,6 +128,7 @@ def test_the_task_calls_the_service(protocol):
     assert Document.objects.get(pk=protocol.pk).status == Status.IN_FORCE
 
 
-def test_beat_runs_it_every_hour():
-    entry = settings.CELERY_BEAT_SCHEDULE["protocols-apply-dates"]
-    assert entry == {"task": "protocols.tasks.apply_dates", "schedule": 60 * 60}
+def test_beat_runs_it_every_hour(db):
+    entry = PeriodicTask.objects.select_related("interval").get(name="protocols-apply-dates")
+    assert entry.task == "protocols.tasks.apply_dates"
+    assert entry.interval.schedule.run_every.total_seconds() == 60 * 60
