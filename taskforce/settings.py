@@ -202,6 +202,10 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+# Seconds one connection to the mail server may block; a reminder claimed longer than
+# REMINDERS_CLAIM_TIMEOUT seconds and still unsent lost its worker and is sent by the next sweep.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "60")
+REMINDERS_CLAIM_TIMEOUT = envint("REMINDERS_CLAIM_TIMEOUT", "900")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Taskforce <taskforce@example.org>")
 
 # Celery: an embedded filesystem broker unless CELERY_BROKER_URL names a server (redis://...).

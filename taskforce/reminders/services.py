@@ -1,15 +1,18 @@
 """The sweep: record every due reminder as a Notice (the unique key drops repeats), then deliver
 the pending ones, each claimed by a conditional update so that it goes out once."""
 
+import contextlib
 import logging
 import smtplib
 import uuid
 import zoneinfo
 from collections import defaultdict
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,12 +28,16 @@ from .models import Channel, Digest, Notice, Preference
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# A notice claimed this long ago and still "sending": its worker died; claim it again.
-STALE_CLAIM = timedelta(minutes=15)
 # The weekly digest goes out from this hour on Monday, in each task force's time zone.
 DIGEST_HOUR = 7
 # Refusals of this one message or recipient: recorded, not retried. Other errors: retried.
 PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def stale_claim():
+    """A notice or digest claimed this long ago and still unsent lost its worker: claim it again.
+    Longer than one email can take (EMAIL_TIMEOUT), so a slow send is never doubled."""
+    return timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT)
 
 
 def sweep(now=None, batch_size=BATCH_SIZE):
@@ -83,7 +90,9 @@ def _active_members(user_ids, task_force_ids):
 
 
 def _deliverable(now):
-    return Q(status=Notice.Status.PENDING) | Q(status=Notice.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    return Q(status=Notice.Status.PENDING) | Q(
+        status=Notice.Status.SENDING, claimed_at__lt=now - stale_claim()
+    )
 
 
 def deliver_pending(now=None, batch_size=BATCH_SIZE):
@@ -119,8 +128,8 @@ def _deliver_claimed(claim, now):
             user_id__in={n.recipient_id for n in notices}
         ).values_list("user_id", "kind", "channel")
     }
-    quiet = []  # delivered without email, or skipped: saved together at the end
-    delivered = 0
+    quiet = []  # delivered without email, or skipped: saved together before the emails go
+    emails = []
     for notice in notices:
         rule = registry.get(notice.rule)
         obj = objects.get((notice.rule, notice.object_id))
@@ -140,15 +149,19 @@ def _deliver_claimed(claim, now):
         notice.subject = message.subject[:300]
         notice.link = rule.link(obj)
         notice.delivered_at = timezone.now()
-        delivered += 1
         if notice.channel == Channel.EMAIL:
-            _email(notice, message)
+            emails.append((notice, message))
         else:
             notice.status = (
                 Notice.Status.DIGEST if notice.channel == Channel.DIGEST else Notice.Status.DELIVERED
             )
             quiet.append(notice)
     Notice.objects.bulk_update(quiet, ["status", "channel", "subject", "link", "delivered_at"])
+    delivered = sum(notice.status != Notice.Status.SKIPPED for notice in quiet)
+    mail = Mailer()
+    for notice, message in emails:
+        delivered += mail.send(notice, message, claim)
+    mail.close()
     return delivered
 
 
@@ -182,32 +195,53 @@ def _render(rule, obj, notice, now):
         subject = " ".join(render_to_string(f"reminders/{rule.template}_subject.txt", context).split())
         text = render_to_string(f"reminders/{rule.template}_body.txt", context)
         html = render_to_string(f"reminders/{rule.template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[notice.recipient.email])
+    message = EmailMultiAlternatives(
+        subject, text, to=[notice.recipient.email], headers={"Message-ID": message_id("notice", notice.pk)}
+    )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def _email(notice, message):
-    """Send one notice's email and write its outcome at once, so a crash later resends nothing."""
-    fields = {"channel": notice.channel, "subject": notice.subject, "link": notice.link}
-    try:
-        message.send()
-    except PERMANENT_SMTP_ERRORS as error:
-        log.warning("Reminder %s to %s refused: %s", notice.pk, notice.recipient_id, error)
-        Notice.objects.filter(pk=notice.pk).update(
-            status=Notice.Status.FAILED, error=str(error)[:2000], **fields
-        )
-        return
-    except (smtplib.SMTPException, OSError) as error:
-        # The server is unreachable or busy: give the claim back for the next sweep.
-        log.warning("Reminder %s not sent, will retry: %s", notice.pk, error)
-        Notice.objects.filter(pk=notice.pk).update(
-            status=Notice.Status.PENDING, claim=None, claimed_at=None, error=str(error)[:2000]
-        )
-        return
-    Notice.objects.filter(pk=notice.pk).update(
-        status=Notice.Status.DELIVERED, delivered_at=notice.delivered_at, error="", **fields
-    )
+def message_id(kind, pk):
+    """The same Message-ID each time this notice or digest is sent: in the rare case it goes out
+    twice (its worker died between the server accepting it and the row saying so), mail
+    programs that drop repeated Message-IDs show it once."""
+    return f"<taskforce-{kind}-{pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+
+
+class Mailer:
+    """One connection to the mail server for a batch of reminders (opened at the first email,
+    opened again after an error). Each email is sent only while its notice is still this
+    sweep's claim, and its outcome is written as soon as the server answers."""
+
+    def __init__(self):
+        self.connection = get_connection()
+
+    def send(self, notice, message, claim):
+        """True if sent; False if refused, to be retried, or no longer this sweep's to send."""
+        mine = Notice.objects.filter(pk=notice.pk, claim=claim, status=Notice.Status.SENDING)
+        if not mine.update(claimed_at=timezone.now()):
+            return False  # another sweep took it over, as stale: it sends it
+        fields = {"channel": notice.channel, "subject": notice.subject, "link": notice.link}
+        message.connection = self.connection
+        try:
+            message.send()
+        except PERMANENT_SMTP_ERRORS as error:
+            log.warning("Reminder %s to %s refused: %s", notice.pk, notice.recipient_id, error)
+            mine.update(status=Notice.Status.FAILED, error=str(error)[:2000], **fields)
+            return False
+        except (smtplib.SMTPException, OSError) as error:
+            # The server is unreachable or busy: give the claim back for the next sweep.
+            log.warning("Reminder %s not sent, will retry: %s", notice.pk, error)
+            self.close()
+            mine.update(status=Notice.Status.PENDING, claim=None, claimed_at=None, error=str(error)[:2000])
+            return False
+        mine.update(status=Notice.Status.DELIVERED, delivered_at=notice.delivered_at, error="", **fields)
+        return True
+
+    def close(self):
+        with contextlib.suppress(smtplib.SMTPException, OSError):  # it hung up first
+            self.connection.close()
 
 
 # --- the weekly digest -----------------------------------------------------------------------
@@ -242,7 +276,7 @@ def send_digests(now=None):
         except IntegrityError:
             continue  # this week's digest is made already: what arrived since waits for next week
     unsent = Digest.objects.filter(sent_at__isnull=True, error="").filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale_claim())
     )
     return sum(deliver_digest(digest_id, now) for digest_id in unsent.values_list("pk", flat=True))
 
@@ -252,7 +286,7 @@ def deliver_digest(digest_id, now=None):
     stamp = timezone.now()
     claimed = (
         Digest.objects.filter(pk=digest_id, sent_at__isnull=True, error="")
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale_claim()))
         .update(claimed_at=stamp)
     )
     if claimed != 1:
@@ -270,7 +304,10 @@ def deliver_digest(digest_id, now=None):
     }
     subject = " ".join(render_to_string("reminders/emails/digest_subject.txt", context).split())
     message = EmailMultiAlternatives(
-        subject, render_to_string("reminders/emails/digest_body.txt", context), to=[digest.recipient.email]
+        subject,
+        render_to_string("reminders/emails/digest_body.txt", context),
+        to=[digest.recipient.email],
+        headers={"Message-ID": message_id("digest", digest.pk)},
     )
     message.attach_alternative(render_to_string("reminders/emails/digest_body.html", context), "text/html")
     try:

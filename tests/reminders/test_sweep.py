@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -70,6 +71,27 @@ class TestExactlyOnce:
     def test_a_notice_whose_worker_died_is_sent_by_a_later_sweep(self, soon):
         services.record_due(timezone.now())
         Notice.objects.update(status=Notice.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1))
+        services.deliver_pending()
+        assert len(mail.outbox) == 1
+
+    def test_a_notice_taken_over_by_a_later_sweep_is_left_to_it(self, soon):
+        services.record_due(timezone.now())
+        mine, theirs = services.uuid.uuid4(), services.uuid.uuid4()
+        Notice.objects.update(status=Notice.Status.SENDING, claimed_at=timezone.now(), claim=theirs)
+        notice = Notice.objects.get()
+        message = mail.EmailMessage("Reminder", "Text", to=["member@example.org"])
+
+        assert services.Mailer().send(notice, message, mine) is False
+        assert mail.outbox == []
+        assert Notice.objects.get().claim == theirs
+
+    def test_how_long_a_claim_lasts_is_a_setting(self, soon, settings):
+        settings.REMINDERS_CLAIM_TIMEOUT = 60
+        services.record_due(timezone.now())
+        Notice.objects.update(status=Notice.Status.SENDING, claimed_at=timezone.now() - timedelta(seconds=30))
+        services.deliver_pending()
+        assert mail.outbox == []
+        Notice.objects.update(claimed_at=timezone.now() - timedelta(seconds=90))
         services.deliver_pending()
         assert len(mail.outbox) == 1
 
@@ -181,6 +203,32 @@ class TestEmail:
         assert Notice.objects.get().status == Notice.Status.PENDING
         services.sweep()
         assert len(mail.outbox) == 1
+
+    def test_a_batch_goes_through_one_connection_to_the_mail_server(self, soon, agency, settings):
+        for number in range(3):
+            invite(soon, member_of(agency, email=f"person{number}@example.org"), agency)
+        settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
+        CountingBackend.opened = 0
+        services.sweep()
+        assert len(mail.outbox) == 4
+        assert CountingBackend.opened == 1
+
+    def test_a_notice_sent_again_has_the_same_message_id(self, soon, settings):
+        settings.SITE_URL = "https://tf.example.org"
+        services.sweep()
+        notice = Notice.objects.get()
+        Notice.objects.update(status=Notice.Status.PENDING, claim=None)  # as after a lost worker
+        services.sweep()
+        first, second = (message.extra_headers["Message-ID"] for message in mail.outbox)
+        assert first == second == f"<taskforce-notice-{notice.pk}@tf.example.org>"
+
+
+class CountingBackend(EmailBackend):
+    opened = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        CountingBackend.opened += 1
 
 
 class TestPreferences:
