@@ -197,6 +197,7 @@ EMAIL_BACKEND = os.getenv(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
@@ -206,6 +207,7 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 # REMINDERS_CLAIM_TIMEOUT seconds and still unsent lost its worker and is sent by the next sweep.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "60")
 REMINDERS_CLAIM_TIMEOUT = envint("REMINDERS_CLAIM_TIMEOUT", "900")
+REMINDERS_BATCH_SIZE = envint("REMINDERS_BATCH_SIZE", "500")  # notices claimed and sent at a time
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Taskforce <taskforce@example.org>")
 
 # Celery: an embedded filesystem broker unless CELERY_BROKER_URL names a server (redis://...).
@@ -235,6 +237,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {}
 # An export "running" longer than this lost its worker: the export queue takes it back.
 EXPORTS_RUNNING_TIMEOUT = envint("EXPORTS_RUNNING_TIMEOUT", "600")
+# An export the broker could not take when it was asked for is handed to it this many seconds later.
+EXPORTS_PUBLISH_AFTER = envint("EXPORTS_PUBLISH_AFTER", "30")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")
 
 LOGGING = {

@@ -24,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 Status = ExportJob.Status
 
-# A queued job whose task was never handed to the broker (it was down) is published after this.
-PUBLISH_AFTER = timedelta(seconds=30)
 # A message can be lost on the broker's side (a Redis restart without persistence): publish again.
 REPUBLISH_AFTER = timedelta(minutes=10)
 BATCH = 200
@@ -33,6 +31,12 @@ BATCH = 200
 NOT_VISIBLE = "You can no longer see what this export would contain, so it was not made."
 RENDER_FAILED = "The PDF could not be made. Try again; if it fails again, tell a coordinator."
 GAVE_UP = "The export stopped {n} times before it was finished, so it was given up. Try again later."
+
+
+def publish_after():
+    """A queued job whose task was never handed to the broker (it was down) is published after
+    this (sooner would race the request that is still publishing it)."""
+    return timedelta(seconds=getattr(settings, "EXPORTS_PUBLISH_AFTER", 30))
 
 
 def running_timeout():
@@ -159,7 +163,7 @@ def publish_pending(now=None):
     pending = (
         ExportJob.objects.filter(status=Status.QUEUED)
         .filter(
-            Q(published_at__isnull=True, created_at__lt=now - PUBLISH_AFTER)
+            Q(published_at__isnull=True, created_at__lt=now - publish_after())
             | Q(published_at__isnull=True, started_at__isnull=False)
             | Q(published_at__lt=now - REPUBLISH_AFTER)
         )

@@ -40,8 +40,10 @@ def stale_claim():
     return timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT)
 
 
-def sweep(now=None, batch_size=BATCH_SIZE):
+def sweep(now=None, batch_size=None):
+    """Record what is due, then deliver what is pending, in batches of REMINDERS_BATCH_SIZE."""
     now = now or timezone.now()
+    batch_size = batch_size or settings.REMINDERS_BATCH_SIZE
     recorded = record_due(now, batch_size)
     delivered = deliver_pending(now, batch_size)
     return recorded, delivered
