@@ -10,9 +10,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def ensure_broker_folders():
+def ensure_broker_folders(options=None):
     """The embedded filesystem broker needs its folders before the first message."""
-    options = app.conf.broker_transport_options or {}
+    options = options or app.conf.broker_transport_options or {}
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if key in options:
             os.makedirs(options[key], exist_ok=True)

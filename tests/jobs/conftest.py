@@ -26,6 +26,8 @@ from django.db import connection
 from kombu import Connection
 
 from taskforce.celery import app as celery_app
+from taskforce.celery import ensure_broker_folders
+from taskforce.settings import filesystem_broker_options
 
 BASE_DIR = Path(settings.BASE_DIR)
 WAIT = 60  # seconds: a worker starts in a few; CI machines are slow and busy
@@ -136,16 +138,9 @@ def broker(tmp_path, request):
     if settings.CELERY_BROKER_URL.startswith("redis"):
         redis = request.getfixturevalue("redis_server")
         return Broker(redis.url, redis=redis)
-    folder = tmp_path / "var" / "celery"  # where the worker's settings put it (TASKFORCE_VAR_DIR)
-    options = {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        "control_folder": str(folder / "control"),
-        "store_processed": False,
-    }
-    for key in ("data_folder_in", "processed_folder", "control_folder"):
-        os.makedirs(options[key], exist_ok=True)
+    # Where the worker's settings put it, with TASKFORCE_VAR_DIR=tmp_path / "var".
+    options = filesystem_broker_options(tmp_path / "var" / "celery")
+    ensure_broker_folders(options)
     return Broker("filesystem://", options)
 
 
