@@ -4,6 +4,7 @@ the pending ones, each claimed by a conditional update so that it goes out once.
 import contextlib
 import logging
 import smtplib
+import time
 import uuid
 import zoneinfo
 from collections import defaultdict
@@ -111,14 +112,14 @@ def deliver_pending(now=None, batch_size=BATCH_SIZE):
         if not ids:
             return delivered
         last = ids[-1]
-        claim = uuid.uuid4()
+        claim, claimed = uuid.uuid4(), time.monotonic()
         Notice.objects.filter(_deliverable(now), pk__in=ids).update(
             status=Notice.Status.SENDING, claimed_at=timezone.now(), claim=claim
         )
-        delivered += _deliver_claimed(claim, now)
+        delivered += _deliver_claimed(claim, claimed, now)
 
 
-def _deliver_claimed(claim, now):
+def _deliver_claimed(claim, claimed, now):
     notices = list(Notice.objects.filter(claim=claim).select_related("recipient", "task_force"))
     if not notices:
         return 0
@@ -160,9 +161,9 @@ def _deliver_claimed(claim, now):
             quiet.append(notice)
     Notice.objects.bulk_update(quiet, ["status", "channel", "subject", "link", "delivered_at"])
     delivered = sum(notice.status != Notice.Status.SKIPPED for notice in quiet)
-    mail = Mailer()
+    mail = Mailer(claim, {notice.pk for notice in notices}, claimed)
     for notice, message in emails:
-        delivered += mail.send(notice, message, claim)
+        delivered += mail.send(notice, message)
     mail.close()
     return delivered
 
@@ -216,14 +217,27 @@ class Mailer:
     opened again after an error). Each email is sent only while its notice is still this
     sweep's claim, and its outcome is written as soon as the server answers."""
 
-    def __init__(self):
+    def __init__(self, claim, claimed_ids, claimed):
+        """claimed: time.monotonic() when the claim was made (before it was written)."""
         self.connection = get_connection()
+        self.claim, self.mine, self.renewed = claim, set(claimed_ids), claimed
 
-    def send(self, notice, message, claim):
+    def still_mine(self, notice):
+        """No other sweep takes over a claim younger than stale_claim(): until half of that has
+        gone by, the notices claimed are this sweep's; then the claim is renewed (one query) on
+        those still this sweep's, which a stalled worker may have lost meanwhile."""
+        if time.monotonic() - self.renewed > stale_claim().total_seconds() / 2:
+            self.renewed = time.monotonic()
+            mine = Notice.objects.filter(claim=self.claim, status=Notice.Status.SENDING)
+            mine.update(claimed_at=timezone.now())
+            self.mine = set(mine.values_list("pk", flat=True))
+        return notice.pk in self.mine
+
+    def send(self, notice, message):
         """True if sent; False if refused, to be retried, or no longer this sweep's to send."""
-        mine = Notice.objects.filter(pk=notice.pk, claim=claim, status=Notice.Status.SENDING)
-        if not mine.update(claimed_at=timezone.now()):
+        if not self.still_mine(notice):
             return False  # another sweep took it over, as stale: it sends it
+        mine = Notice.objects.filter(pk=notice.pk, claim=self.claim)
         fields = {"channel": notice.channel, "subject": notice.subject, "link": notice.link}
         message.connection = self.connection
         try:

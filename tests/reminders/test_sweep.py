@@ -1,6 +1,7 @@
 """The sweep: each due reminder once, whatever runs twice; nothing to people or items gone."""
 
 import smtplib
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -74,16 +75,44 @@ class TestExactlyOnce:
         services.deliver_pending()
         assert len(mail.outbox) == 1
 
-    def test_a_notice_taken_over_by_a_later_sweep_is_left_to_it(self, soon):
+    def test_a_notice_taken_over_by_a_later_sweep_is_left_to_it(self, soon, settings):
+        settings.REMINDERS_CLAIM_TIMEOUT = 60
         services.record_due(timezone.now())
         mine, theirs = services.uuid.uuid4(), services.uuid.uuid4()
         Notice.objects.update(status=Notice.Status.SENDING, claimed_at=timezone.now(), claim=theirs)
         notice = Notice.objects.get()
         message = mail.EmailMessage("Reminder", "Text", to=["member@example.org"])
+        # This sweep claimed it 40 s ago and stalled: past half the timeout, it checks its claim.
+        stalled = services.Mailer(mine, {notice.pk}, time.monotonic() - 40)
 
-        assert services.Mailer().send(notice, message, mine) is False
+        assert stalled.send(notice, message) is False
         assert mail.outbox == []
         assert Notice.objects.get().claim == theirs
+
+    def test_a_stalled_sweep_renews_the_claim_it_still_holds_and_sends(self, soon, settings):
+        settings.REMINDERS_CLAIM_TIMEOUT = 60
+        services.record_due(timezone.now())
+        claim, long_ago = services.uuid.uuid4(), timezone.now() - timedelta(seconds=40)
+        Notice.objects.update(status=Notice.Status.SENDING, claimed_at=long_ago, claim=claim)
+        notice = Notice.objects.get()
+        message = mail.EmailMessage("Reminder", "Text", to=["member@example.org"])
+
+        assert services.Mailer(claim, {notice.pk}, time.monotonic() - 40).send(notice, message)
+        assert len(mail.outbox) == 1
+        notice.refresh_from_db()
+        assert notice.status == Notice.Status.DELIVERED and notice.claimed_at > long_ago
+
+    def test_a_claim_younger_than_half_the_timeout_is_not_checked_again(self, soon, settings):
+        settings.REMINDERS_CLAIM_TIMEOUT = 60
+        services.record_due(timezone.now())
+        claim = services.uuid.uuid4()
+        Notice.objects.update(status=Notice.Status.SENDING, claimed_at=timezone.now(), claim=claim)
+        notice = Notice.objects.get()
+        message = mail.EmailMessage("Reminder", "Text", to=["member@example.org"])
+        with CaptureQueriesContext(connection) as queries:
+            assert services.Mailer(claim, {notice.pk}, time.monotonic() - 20).send(notice, message)
+        assert len(queries) == 1  # the outcome, nothing else
+        assert Notice.objects.get().status == Notice.Status.DELIVERED
 
     def test_how_long_a_claim_lasts_is_a_setting(self, soon, settings):
         settings.REMINDERS_CLAIM_TIMEOUT = 60
