@@ -134,3 +134,40 @@ def test_with_the_broker_down_pages_work_and_an_export_runs_once_it_is_back(
         assert download.status_code == 200
         assert b"".join(download.streaming_content).startswith(b"%PDF-")
         assert ExportJob.objects.get().attempts == 1
+
+
+def test_an_export_whose_worker_was_killed_is_made_by_the_next_one(
+    shared_db, broker, start_worker, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "var" / "media"
+    task_force = TaskForceFactory(name="Harbor County Anti-Trafficking Task Force", slug="harbor")
+    agency = AgencyFactory(task_force=task_force, name="Harbor County Sheriff's Office")
+    coordinator = member_of(agency, Role.COORDINATOR, email="coordinator@example.org")
+    for number in range(300):  # a long roster: the handbook takes a few seconds to render
+        member_of(agency, email=f"person{number}@example.org", full_name=f"Person {number:03}")
+    every_two_seconds, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.filter(name="exports-publish-pending").update(interval=every_two_seconds)
+    client = client_for(coordinator)
+
+    first = start_worker(concurrency=1)
+    with broker.for_this_process():
+        client.post(reverse("exports:job-create"), {"kind": "taskforce.handbook", "target": "harbor"})
+    wait_for(
+        lambda: ExportJob.objects.filter(status=ExportJob.Status.RUNNING, progress=30).exists(),
+        what="the worker to start rendering",
+    )
+    first.kill()
+    job = ExportJob.objects.get()
+    assert (job.status, job.attempts, job.file.name) == (ExportJob.Status.RUNNING, 1, "")
+
+    start_worker(concurrency=1, beat=True, EXPORTS_RUNNING_TIMEOUT=3)
+    wait_for(
+        lambda: ExportJob.objects.get().status == ExportJob.Status.DONE, what="the export to be made again"
+    )
+    job = ExportJob.objects.get()
+    assert job.attempts == 2 and job.progress == 100
+    download = client.get(reverse("exports:job-download", args=[job.code]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    assert [path.name for path in (settings.MEDIA_ROOT / "exports").rglob("*.pdf")] == [
+        job.file.name.split("/")[-1]
+    ]
