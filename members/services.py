@@ -8,6 +8,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from taskforce import outbox
+
 from . import access
 from .models import LEADERSHIP_ROLES, Committee, Invitation, Membership, Role, User, UserSession
 from .signals import membership_ended
@@ -87,7 +89,7 @@ def invite(*, by, task_force, email, full_name, agency, role):
     )
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    outbox.enqueue(send_invitation_email, invitation.pk)
     return invitation
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SignInEvent, TaskForce
+from .models import QueuedTask, SignInEvent, TaskForce
 
 
 @admin.register(TaskForce)
@@ -21,6 +21,23 @@ class SignInEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["user"]
     readonly_fields = ["kind", "user", "email", "ip_address", "user_agent", "at", "code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """The outbox, to see what waits for the broker or a worker; it is not edited by hand."""
+
+    list_display = ["created_at", "task", "args", "published_at", "publications", "done_at"]
+    list_filter = [("done_at", admin.EmptyFieldListFilter), "task"]
+    search_fields = ["task"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["code", "task", "args", "created_at", "published_at", "publications", "done_at"]
 
     def has_add_permission(self, request):
         return False

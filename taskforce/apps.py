@@ -7,8 +7,8 @@ class TaskforceConfig(AppConfig):
     verbose_name = "Task force"
 
     def ready(self):
-        # Connect the sign-in signal receivers; declare the handbook export and its first section.
-        from . import audit, handbook  # noqa: F401
+        # Connect the sign-in and task signal receivers; declare the handbook export and its first section.
+        from . import audit, handbook, outbox  # noqa: F401
         from .celery import ensure_broker_folders
         from .schedule import install_schedule
 

@@ -121,3 +121,24 @@ class SignInEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class QueuedTask(models.Model):
+    """The outbox: a Celery task recorded in the transaction that asked for it, so that it is not
+    lost when the broker is down. Published after the commit, and again by a beat task until a
+    worker has run it (taskforce/outbox.py)."""
+
+    code = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)  # the Celery task id
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publications = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["done_at", "published_at"], name="queuedtask_pending")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

@@ -244,8 +244,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {}
 # An export "running" longer than this lost its worker: the export queue takes it back.
 EXPORTS_RUNNING_TIMEOUT = envint("EXPORTS_RUNNING_TIMEOUT", "600")
-# An export the broker could not take when it was asked for is handed to it this many seconds later.
-EXPORTS_PUBLISH_AFTER = envint("EXPORTS_PUBLISH_AFTER", "30")
+# Work the broker could not take when it was asked for (an export, an email of the outbox) is
+# handed to it by the next publishing run this many seconds later.
+OUTBOX_PUBLISH_AFTER = envint("OUTBOX_PUBLISH_AFTER", "30")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "False")
 
 LOGGING = {

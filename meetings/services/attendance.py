@@ -1,6 +1,7 @@
 """Invitations, answers and attendance, and the emails that go with them.
 
-Every email is queued with transaction.on_commit as a Celery task taking ids (meetings/tasks.py),
+Every email is queued through the outbox (taskforce/outbox.py: recorded with the change, published
+after the commit, again if the broker was down) as a Celery task taking ids (meetings/tasks.py),
 and claimed per invitee by a conditional update (invited_at, sent_sequence, nudged_at), so a
 retried or repeated task sends nothing twice.
 """
@@ -19,6 +20,7 @@ from django.utils import timezone
 from members import access
 from members.models import Membership, Role, site_url
 from members.services import ServiceError
+from taskforce import outbox
 
 from ..models import Audience, Invitee, Meeting
 from . import calendar
@@ -241,7 +243,7 @@ def send_invitations(meeting, invitees):
         return
     from ..tasks import send_invitation_emails
 
-    transaction.on_commit(lambda: send_invitation_emails.delay(meeting.pk, ids))
+    outbox.enqueue(send_invitation_emails, meeting.pk, ids)
 
 
 def _due_for_invitations(meeting, now=None):
@@ -301,8 +303,7 @@ def send_update(meeting):
     """Queue the changed meeting (REQUEST with the new SEQUENCE) to invitees who have not declined."""
     from ..tasks import send_meeting_update
 
-    meeting_id, sequence = meeting.pk, meeting.sequence
-    transaction.on_commit(lambda: send_meeting_update.delay(meeting_id, sequence))
+    outbox.enqueue(send_meeting_update, meeting.pk, meeting.sequence)
 
 
 def _claim_sequence(invitee, sequence):
@@ -341,8 +342,7 @@ def send_cancellation(meeting):
     """Queue the cancellation (CANCEL, STATUS:CANCELLED) to every invitee who heard of the meeting."""
     from ..tasks import send_meeting_cancellation
 
-    meeting_id, sequence = meeting.pk, meeting.sequence
-    transaction.on_commit(lambda: send_meeting_cancellation.delay(meeting_id, sequence))
+    outbox.enqueue(send_meeting_cancellation, meeting.pk, meeting.sequence)
 
 
 def deliver_cancellation(meeting_id, sequence):
@@ -376,7 +376,7 @@ def nudge(meeting):
         ids = list(Invitee.objects.filter(meeting=meeting, nudged_at=now).values_list("pk", flat=True))
         from ..tasks import send_nudge_emails
 
-        transaction.on_commit(lambda: send_nudge_emails.delay(meeting.pk, ids))
+        outbox.enqueue(send_nudge_emails, meeting.pk, ids)
     return count
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from members import access
+from taskforce.outbox import publish_after
 from taskforce.pdf import render_pdf
 
 from . import registry
@@ -31,12 +32,6 @@ BATCH = 200
 NOT_VISIBLE = "You can no longer see what this export would contain, so it was not made."
 RENDER_FAILED = "The PDF could not be made. Try again; if it fails again, tell a coordinator."
 GAVE_UP = "The export stopped {n} times before it was finished, so it was given up. Try again later."
-
-
-def publish_after():
-    """A queued job whose task was never handed to the broker (it was down) is published after
-    this (sooner would race the request that is still publishing it)."""
-    return timedelta(seconds=getattr(settings, "EXPORTS_PUBLISH_AFTER", 30))
 
 
 def running_timeout():

@@ -10,6 +10,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from members.models import Role
 from taskforce.exports.models import ExportJob
+from taskforce.models import QueuedTask
 from taskforce.reminders.models import Notice
 from tests.conftest import client_for
 from tests.factories import AgencyFactory, TaskForceFactory, member_of
@@ -93,18 +94,27 @@ def test_a_worker_killed_mid_sweep_then_started_again_sends_each_reminder_once(
     assert_each_sent_once(second, 120)
 
 
-def test_with_the_broker_down_pages_work_and_an_export_runs_once_it_is_back(
+def test_with_the_broker_down_pages_work_and_what_was_asked_for_runs_once_it_is_back(
     shared_db, redis_server, start_worker, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "var" / "media"  # the worker's, to download what it made
     agency = AgencyFactory(task_force=TaskForceFactory(slug="harbor"))
+    coordinator = member_of(agency, Role.COORDINATOR, email="coordinator@example.org")
     member = member_of(agency, email="member@example.org")
-    meeting = MeetingFactory(task_force=agency.task_force, organiser=member, title="March task force meeting")
+    meeting = MeetingFactory(
+        task_force=agency.task_force,
+        organiser=coordinator,
+        title="March task force meeting",
+        starts_at=timezone.now() + timedelta(days=3),
+    )
     AgendaItemFactory(meeting=meeting, position=0, title="Introductions")
+    InviteeFactory(meeting=meeting, user=member, agency=agency)
     every_two_seconds, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.filter(name="exports-publish-pending").update(interval=every_two_seconds)
+    PeriodicTask.objects.filter(name__in=["exports-publish-pending", "outbox-publish-pending"]).update(
+        interval=every_two_seconds
+    )
     redis = Broker(redis_server.url)
-    start_worker(concurrency=1, beat=True, on=redis, EXPORTS_PUBLISH_AFTER=1)
+    worker = start_worker(concurrency=1, beat=True, on=redis, OUTBOX_PUBLISH_AFTER=1)
     client = client_for(member)
 
     redis_server.stop()
@@ -117,6 +127,7 @@ def test_with_the_broker_down_pages_work_and_an_export_runs_once_it_is_back(
             reverse("exports:job-list"),
         ):
             assert client.get(url).status_code == 200, url
+        # The member asks for the agenda PDF; the coordinator reminds those who have not answered.
         response = client.post(
             reverse("exports:job-create"), {"kind": "meetings.agenda", "target": meeting.code}
         )
@@ -124,6 +135,11 @@ def test_with_the_broker_down_pages_work_and_an_export_runs_once_it_is_back(
         assert response.status_code == 302 and response.url == job.get_absolute_url()
         assert (job.status, job.published_at) == (ExportJob.Status.QUEUED, None)
         assert "Queued: it starts as soon as a worker is free." in client.get(job.get_absolute_url()).text
+        nudge = client_for(coordinator).post(
+            reverse("meetings:meeting-nudge", args=[meeting.task_force.slug, meeting.code]), follow=True
+        )
+        assert "A reminder is on its way to 1 person" in nudge.text
+        assert QueuedTask.objects.get().published_at is None
 
         redis_server.start()
         wait_for(
@@ -134,6 +150,9 @@ def test_with_the_broker_down_pages_work_and_an_export_runs_once_it_is_back(
         assert download.status_code == 200
         assert b"".join(download.streaming_content).startswith(b"%PDF-")
         assert ExportJob.objects.get().attempts == 1
+        wait_for(lambda: QueuedTask.objects.get().done_at is not None, what="the reminder email to go")
+        assert "To: member@example.org" in "".join(path.read_text() for path in worker.mailbox.glob("*.log"))
+        assert len(message_ids(worker.mailbox)) == 1
 
 
 def test_an_export_whose_worker_was_killed_is_made_by_the_next_one(

@@ -2,6 +2,7 @@
 there stays changed when beat starts again."""
 
 from datetime import timedelta
+from unittest import mock
 
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
@@ -11,12 +12,15 @@ from taskforce.schedule import DEFAULT_SCHEDULE, install_schedule
 
 
 def beat_schedule():
-    """What a starting beat process would run: {name: seconds between runs}."""
+    """What a starting beat process would run: {name: seconds between runs}. (Beat closes stale
+    database connections as it goes; inside the test's transaction that would end the test.)"""
     scheduler = DatabaseScheduler(app=app, lazy=True)
-    scheduler.setup_schedule()
+    with mock.patch("django_celery_beat.schedulers.close_old_connections"):
+        scheduler.setup_schedule()
+        entries = scheduler.all_as_schedule()
     return {
         name: entry.schedule.run_every.total_seconds()
-        for name, entry in scheduler.all_as_schedule().items()
+        for name, entry in entries.items()
         if name in DEFAULT_SCHEDULE
     }
 
