@@ -20,15 +20,14 @@ Removing the scale data (seed_scale --reset) deletes these rows first: see `dele
 """
 
 import time
-import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
 from django.dispatch import receiver
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from members.models import Committee, Membership, Role, Sector
+from members.models import Committee, Role, Sector
+from members.scale import TaskForceSeed, seed_each_task_force
 from members.signals import scale_deleting, scale_seeded
 
 from . import recurrence
@@ -135,27 +134,7 @@ UPCOMING_ANSWERS = ["yes", "pending", "maybe", "yes", "no", "pending"]
 
 @receiver(scale_seeded, dispatch_uid="meetings.scale")
 def seed_scale_meetings(sender, task_forces, stdout=None, **kwargs):
-    started, totals = time.perf_counter(), {}
-    with_meetings = set(
-        Meeting.objects.filter(task_force__in=task_forces).values_list("task_force_id", flat=True).distinct()
-    )
-    now = timezone.now()
-    for task_force in task_forces:
-        if task_force.pk in with_meetings:
-            continue
-        tf_started = time.perf_counter()
-        counts = ScaleMeetings(task_force, now).seed()
-        for key, value in counts.items():
-            totals[key] = totals.get(key, 0) + value
-        if stdout is not None and counts:
-            stdout.write(
-                f"  {task_force.slug}: "
-                + ", ".join(f"{value:,} {key}" for key, value in counts.items())
-                + f" in {time.perf_counter() - tf_started:.1f} s"
-            )
-    if stdout is not None:
-        summary = ", ".join(f"{value:,} {key}" for key, value in totals.items()) or "nothing new"
-        stdout.write(f"Meetings seeded: {summary} in {time.perf_counter() - started:.1f} s.")
+    seed_each_task_force(task_forces, Meeting, ScaleMeetings, "Meetings", stdout)
 
 
 @receiver(scale_deleting, dispatch_uid="meetings.scale_delete")
@@ -193,19 +172,11 @@ def delete_scale_meetings(sender, task_forces, stdout=None, **kwargs):
         stdout.write(f"Deleted the scale meetings in {time.perf_counter() - started:.1f} s.")
 
 
-class ScaleMeetings:
+class ScaleMeetings(TaskForceSeed):
+    people_fields = ("user_id", "agency_id", "role", "agency__sector")
+
     def __init__(self, task_force, now):
-        self.task_force = task_force
-        self.now = now
-        self.zone = zoneinfo.ZoneInfo(task_force.time_zone)
-        self.today = now.astimezone(self.zone).date()
-        memberships = (
-            Membership.objects.active()
-            .filter(task_force=task_force, user__is_active=True)
-            .order_by("id")
-            .values_list("user_id", "agency_id", "role", "agency__sector")
-        )
-        self.everyone = list(memberships)  # (user id, agency id, role, sector)
+        super().__init__(task_force, now)
         self.workers = [m for m in self.everyone if m[2] != Role.OBSERVER] or self.everyone
         self.core = [m for m in self.everyone if m[2] in (Role.COORDINATOR, Role.CO_CHAIR, Role.AGENCY_LEAD)]
         coordinators = [m for m in self.everyone if m[2] == Role.COORDINATOR] or self.everyone

@@ -22,7 +22,6 @@ Removing the scale data (seed_scale --reset) deletes these rows first: see `dele
 """
 
 import time
-import zoneinfo
 from collections import Counter
 from datetime import datetime, timedelta
 from datetime import time as clock
@@ -30,9 +29,9 @@ from datetime import time as clock
 from dateutil.relativedelta import relativedelta
 from django.dispatch import receiver
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from members.models import Membership, Role
+from members.models import Role
+from members.scale import TaskForceSeed, seed_each_task_force
 from members.signals import scale_deleting, scale_seeded
 
 from .demo import given_times, seeded_time_fields
@@ -117,28 +116,8 @@ def body_for(title, kind, number):
 
 @receiver(scale_seeded, dispatch_uid="protocols.scale")
 def seed_scale_documents(sender, task_forces, stdout=None, **kwargs):
-    started, totals = time.perf_counter(), {}
-    with_documents = set(
-        Document.objects.filter(task_force__in=task_forces).values_list("task_force_id", flat=True).distinct()
-    )
-    now = timezone.now()
     with given_times(*seeded_time_fields()):
-        for task_force in task_forces:
-            if task_force.pk in with_documents:
-                continue
-            tf_started = time.perf_counter()
-            counts = ScaleDocuments(task_force, now).seed()
-            for key, value in counts.items():
-                totals[key] = totals.get(key, 0) + value
-            if stdout is not None and counts:
-                stdout.write(
-                    f"  {task_force.slug}: "
-                    + ", ".join(f"{value:,} {key}" for key, value in counts.items())
-                    + f" in {time.perf_counter() - tf_started:.1f} s"
-                )
-    if stdout is not None:
-        summary = ", ".join(f"{value:,} {key}" for key, value in totals.items()) or "nothing new"
-        stdout.write(f"Documents seeded: {summary} in {time.perf_counter() - started:.1f} s.")
+        seed_each_task_force(task_forces, Document, ScaleDocuments, "Documents", stdout)
 
 
 @receiver(scale_deleting, dispatch_uid="protocols.scale_delete")
@@ -171,19 +150,11 @@ def delete_scale_documents(sender, task_forces, stdout=None, **kwargs):
         stdout.write(f"Deleted the scale documents in {time.perf_counter() - started:.1f} s.")
 
 
-class ScaleDocuments:
+class ScaleDocuments(TaskForceSeed):
+    people_fields = ("user_id", "agency_id", "role", "user__full_name", "user__job_title")
+
     def __init__(self, task_force, now):
-        self.task_force = task_force
-        self.now = now
-        self.zone = zoneinfo.ZoneInfo(task_force.time_zone)
-        self.today = now.astimezone(self.zone).date()
-        memberships = (
-            Membership.objects.active()
-            .filter(task_force=task_force, user__is_active=True)
-            .order_by("id")
-            .values_list("user_id", "agency_id", "role", "user__full_name", "user__job_title")
-        )
-        self.everyone = list(memberships)
+        super().__init__(task_force, now)
         self.agencies = sorted({m[1] for m in self.everyone})
         self.leads = {}  # agency id -> (user id, name, title) of its first lead
         for user_id, agency_id, role, name, title in self.everyone:
