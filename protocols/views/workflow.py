@@ -1,12 +1,12 @@
 """A document and its versions as the task force reads them, and the workflow's state changes:
 send for review, return to draft, approve, retire, record a review, comment in review."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -32,10 +32,10 @@ OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
 
 
 def of_document(document, versions):
-    """The versions (or transitions) with their document set, so that links cost no query."""
+    """The versions with their document set, so that links cost no query."""
     versions = list(versions)
-    for item in versions:
-        (item.version if isinstance(item, Transition) else item).document = document
+    for version in versions:
+        version.document = document
     return versions
 
 
@@ -80,33 +80,39 @@ class DocumentDetail(DocumentMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, document = self.request.user, self.document
         today = self.task_force.today()
-        readable = access.visible_versions(user, document, document.versions.all())
-        statuses = dict(document.versions.values_list("status").annotate(n=Count("id")).order_by())
+        # Every version in one query, without its text (a document has a handful): each list on
+        # the page is cut from these, and the workflow history points at them.
+        versions = of_document(
+            document,
+            document.versions.defer("body")
+            .select_related("author", "approved_by", "approval_decision__meeting")
+            .order_by("-number"),
+        )
+        statuses = Counter(version.status for version in versions)
+        readable = [version for version in versions if access.can_view_version(user, version, document)]
+        for version in readable:
+            version.url = version.get_absolute_url()  # reversed once: the lists below link to it often
 
         in_force = document.current_version if document.current_version_id else None
-        pending = readable.filter(status__in=(Status.APPROVED, *OPEN_STATUSES)).order_by("-number").first()
-        leading = in_force or (
-            readable.exclude(status__in=OPEN_STATUSES).order_by("-number").first() or pending
-        )
-        of_document(document, [v for v in (in_force, pending, leading) if v is not None])
+        if in_force is not None:
+            in_force.document = document  # its links cost no query
+        pending = next((v for v in readable if v.status in (Status.APPROVED, *OPEN_STATUSES)), None)
+        leading = in_force or next((v for v in readable if v.status not in OPEN_STATUSES), pending)
         # An MOU's signatures to show: the version collecting them, else the leading one.
         signing = pending if pending is not None and pending.status == Status.APPROVED else leading
         signatories = signatories_of(signing) if document.is_mou and signing is not None else []
 
-        versions = readable.select_related("author", "approved_by").order_by("-number")
-        page = Paginator(versions, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        transitions = of_document(
-            document,
-            Transition.objects.filter(version__in=readable)
-            .select_related("version", "by")
-            .order_by("-at", "-id")[:TRANSITIONS_SHOWN],
+        page = Paginator(readable, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        by_pk = {version.pk: version for version in readable}
+        transitions = list(
+            Transition.objects.filter(version__in=list(by_pk))
+            .select_related("by")
+            .order_by("-at", "-id")[:TRANSITIONS_SHOWN]
         )
-        approvals = of_document(
-            document,
-            readable.filter(approved_at__isnull=False)
-            .select_related("approved_by", "approval_decision__meeting")
-            .order_by("-approved_at", "-id")[:APPROVALS_SHOWN],
-        )
+        for step in transitions:
+            step.version = by_pk[step.version_id]
+        approved = [version for version in readable if version.approved_at is not None]
+        approvals = sorted(approved, key=lambda v: (v.approved_at, v.pk), reverse=True)[:APPROVALS_SHOWN]
         context.update(
             in_force=in_force,
             leading=leading,
@@ -115,16 +121,16 @@ class DocumentDetail(DocumentMixin, TemplateView):
             signing=signing,
             signatories=signatories,
             signing_summary=signing_summary(signatories),
-            versions=of_document(document, page.object_list),
+            versions=page.object_list,
             page_obj=page,
             transitions=transitions,
             approvals=approvals,
             shared_with=(
                 list(document.shared_with.order_by("name")) if document.confidentiality == "agencies" else []
             ),
-            can_start_version=not any(statuses.get(s) for s in OPEN_STATUSES),
-            can_retire=bool(statuses.get(Status.IN_FORCE) or statuses.get(Status.APPROVED)),
-            can_record_review=bool(statuses.get(Status.IN_FORCE)),
+            can_start_version=not any(statuses[s] for s in OPEN_STATUSES),
+            can_retire=bool(statuses[Status.IN_FORCE] or statuses[Status.APPROVED]),
+            can_record_review=bool(statuses[Status.IN_FORCE]),
             **_dates(document, in_force, today),
         )
         return context

@@ -19,10 +19,6 @@ def _frozen():
         yield
 
 
-def client_as(request, login, role):
-    return login(None if role == "anonymous" else request.getfixturevalue(role))
-
-
 def comment_url(version):
     return reverse("protocols:comment-create", args=[version.document.task_force.slug, version.code])
 
@@ -93,8 +89,8 @@ def test_an_admin_comments_without_an_agency(login, admin, in_review):
         ("admin", 302, 302),
     ],
 )
-def test_who_may_comment(request, login, in_review, in_force, role, in_review_status, in_force_status):
-    client = client_as(request, login, role)
+def test_who_may_comment(client_as, in_review, in_force, role, in_review_status, in_force_status):
+    client = client_as(role)
     assert client.post(comment_url(in_review), {"body": "A thought"}).status_code == in_review_status
     assert client.post(comment_url(in_force), {"body": "A thought"}).status_code == in_force_status
     expected = 1 if role in ("lead", "lead_other", "coordinator", "admin") else 0

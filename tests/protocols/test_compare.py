@@ -5,8 +5,6 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from protocols.diff import ADDED, EQUAL, REMOVED, SKIPPED, line_diff
@@ -171,17 +169,13 @@ class TestThePage:
             ("admin", 200),
         ],
     )
-    def test_who_may_compare(self, request, login, protocol, who, status):
-        client = login(None if who == "anonymous" else request.getfixturevalue(who))
-        assert client.get(compare_url(protocol)).status_code == status
+    def test_who_may_compare(self, client_as, protocol, who, status):
+        assert client_as(who).get(compare_url(protocol)).status_code == status
 
-    def test_its_query_count_does_not_grow_with_versions(self, login, protocol, coordinator):
+    def test_its_query_count_does_not_grow_with_versions(self, login, protocol, coordinator, queries_to_get):
         client = login(coordinator)
         client.get(compare_url(protocol))
-        with CaptureQueriesContext(connection) as few:
-            client.get(compare_url(protocol))
+        few = queries_to_get(client, compare_url(protocol))
         for _ in range(20):
             VersionFactory(document=protocol, status=Status.SUPERSEDED, body=FIRST)
-        with CaptureQueriesContext(connection) as many:
-            client.get(compare_url(protocol))
-        assert len(many) == len(few)
+        assert queries_to_get(client, compare_url(protocol)) == few

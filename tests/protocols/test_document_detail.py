@@ -5,8 +5,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from protocols.models import Kind, Signatory, Status, Transition
@@ -23,10 +21,6 @@ TODAY = date(2027, 3, 1)
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def client_as(request, login, role):
-    return login(None if role == "anonymous" else request.getfixturevalue(role))
 
 
 def version_url(version):
@@ -63,6 +57,33 @@ def approved(mou, coordinator, agency, other_agency):
 @pytest.fixture
 def draft(task_force):
     return VersionFactory(document=DocumentFactory(task_force=task_force, title="Media protocol"))
+
+
+@pytest.fixture
+def approved_mou_with(task_force, coordinator):
+    """approved_mou_with(count) -> an approved MOU version whose `count` signatory agencies have
+    answered in turn (every other one signed, one in three awaiting an outside approval), with a
+    workflow step for each."""
+
+    def version_with(count):
+        version = VersionFactory(
+            document=DocumentFactory(task_force=task_force, kind=Kind.MOU),
+            status=Status.APPROVED,
+            effective_on=TODAY,
+            approved_at=NOW,
+        )
+        for index in range(count):
+            SignatoryFactory(
+                version=version,
+                agency=AgencyFactory(task_force=task_force),
+                status="signed" if index % 2 else "pending",
+                signer=coordinator if index % 2 else None,
+                needs_outside_approval=index % 3 == 0,
+            )
+            Transition.objects.create(version=version, from_status="in_review", to_status="approved")
+        return version
+
+    return version_with
 
 
 # --- the document page --------------------------------------------------------------------
@@ -171,7 +192,7 @@ class TestDocumentPage:
         assert reverse("protocols:version-create", args=["harbor", draft.document.code]) not in page
 
     def test_the_page_costs_the_same_queries_with_3_or_30_versions(
-        self, login, coordinator, task_force, agency
+        self, login, coordinator, task_force, agency, queries_to_get
     ):
         def document_with(count):
             document = DocumentFactory(task_force=task_force, kind=Kind.MOU, review_every_months=12)
@@ -187,31 +208,8 @@ class TestDocumentPage:
         client = login(coordinator)
         few, many = document_with(3), document_with(30)
         client.get(document_url(few))
-        with CaptureQueriesContext(connection) as small:
-            assert client.get(document_url(few)).status_code == 200
-        with CaptureQueriesContext(connection) as large:
-            assert client.get(document_url(many)).status_code == 200
-        assert len(large) == len(small)
-
-    @pytest.mark.parametrize(
-        ("role", "mou_status", "draft_status"),
-        [
-            ("anonymous", 302, 302),
-            ("observer", 200, 404),
-            ("member", 200, 404),
-            ("lead", 200, 404),
-            ("lead_other", 200, 404),
-            ("other_coordinator", 404, 404),
-            ("coordinator", 200, 200),
-            ("admin", 200, 200),
-        ],
-    )
-    def test_who_reads_the_document_page(
-        self, request, login, approved, draft, role, mou_status, draft_status
-    ):
-        client = client_as(request, login, role)
-        assert client.get(document_url(approved.document)).status_code == mou_status
-        assert client.get(document_url(draft.document)).status_code == draft_status
+        small = queries_to_get(client, document_url(few))
+        assert queries_to_get(client, document_url(many)) == small
 
 
 # --- the version page ---------------------------------------------------------------------
@@ -250,8 +248,8 @@ class TestVersionPage:
         assert "Your agency's signature" in page
 
     @pytest.mark.parametrize("role", ["admin", "coordinator", "member"])
-    def test_nobody_else_is_offered_to_sign(self, request, login, approved, role):
-        page = login(request.getfixturevalue(role)).get(version_url(approved)).content.decode()
+    def test_nobody_else_is_offered_to_sign(self, client_as, approved, role):
+        page = client_as(role).get(version_url(approved)).content.decode()
         assert "/sign/" not in page and "Your agency's signature" not in page
 
     def test_the_signatories_table_shows_each_agencys_answer(
@@ -309,58 +307,47 @@ class TestVersionPage:
         page = login(member).get(version_url(old)).content.decode()
         assert "This version is superseded" in page and "Read version 2, in force" in page
 
-    def test_the_page_costs_the_same_queries_with_3_or_40_signatories(self, login, coordinator, task_force):
-        def version_with(count):
-            version = VersionFactory(
-                document=DocumentFactory(task_force=task_force, kind=Kind.MOU),
-                status=Status.APPROVED,
-                effective_on=TODAY,
-                approved_at=NOW,
-            )
-            for index in range(count):
-                SignatoryFactory(
-                    version=version,
-                    agency=AgencyFactory(task_force=task_force),
-                    status="signed" if index % 2 else "pending",
-                    signer=coordinator if index % 2 else None,
-                    needs_outside_approval=index % 3 == 0,
-                )
-                Transition.objects.create(version=version, from_status="in_review", to_status="approved")
-            return version
-
-        client = login(coordinator)
-        few, many = version_with(3), version_with(40)
-        client.get(version_url(few))
-        with CaptureQueriesContext(connection) as small:
-            assert client.get(version_url(few)).status_code == 200
-        with CaptureQueriesContext(connection) as large:
-            assert client.get(version_url(many)).status_code == 200
-        assert len(large) == len(small)
-
-    @pytest.mark.parametrize(
-        ("role", "approved_status", "draft_status"),
-        [
-            ("anonymous", 302, 302),
-            ("observer", 200, 404),
-            ("member", 200, 404),
-            ("lead", 200, 404),
-            ("lead_other", 200, 404),
-            ("other_coordinator", 404, 404),
-            ("coordinator", 200, 200),
-            ("admin", 200, 200),
-        ],
-    )
-    def test_who_reads_the_version_page(
-        self, request, login, approved, draft, role, approved_status, draft_status
-    ):
-        client = client_as(request, login, role)
-        assert client.get(version_url(approved)).status_code == approved_status
-        assert client.get(version_url(draft)).status_code == draft_status
-
     @pytest.mark.parametrize(
         ("role", "status"),
         [("observer", 404), ("member", 404), ("lead", 200), ("lead_other", 200), ("coordinator", 200)],
     )
-    def test_a_version_in_review_is_read_by_the_core_team(self, request, login, task_force, role, status):
+    def test_a_version_in_review_is_read_by_the_core_team(self, client_as, task_force, role, status):
         version = VersionFactory(document=DocumentFactory(task_force=task_force), status=Status.IN_REVIEW)
-        assert login(request.getfixturevalue(role)).get(version_url(version)).status_code == status
+        assert client_as(role).get(version_url(version)).status_code == status
+
+
+# --- both pages ---------------------------------------------------------------------------
+
+# The page of an MOU, and of its version.
+PAGES = {"document": lambda version: document_url(version.document), "version": version_url}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    ("role", "approved_status", "draft_status"),
+    [
+        ("anonymous", 302, 302),
+        ("observer", 200, 404),
+        ("member", 200, 404),
+        ("lead", 200, 404),
+        ("lead_other", 200, 404),
+        ("other_coordinator", 404, 404),
+        ("coordinator", 200, 200),
+        ("admin", 200, 200),
+    ],
+)
+def test_who_reads_the_page(client_as, approved, draft, page, role, approved_status, draft_status):
+    client = client_as(role)
+    assert client.get(PAGES[page](approved)).status_code == approved_status
+    assert client.get(PAGES[page](draft)).status_code == draft_status
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_costs_the_same_queries_with_3_or_40_signatories(
+    login, coordinator, approved_mou_with, queries_to_get, page
+):
+    few, many = PAGES[page](approved_mou_with(3)), PAGES[page](approved_mou_with(40))
+    client = login(coordinator)
+    client.get(few)
+    small = queries_to_get(client, few)
+    assert queries_to_get(client, many) == small

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfWriter
@@ -52,10 +50,6 @@ def small_pdf():
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def client_as(request, login, who):
-    return login(None if who == "anonymous" else request.getfixturevalue(who))
 
 
 def create_url(task_force):
@@ -193,12 +187,12 @@ class TestCreating:
         assert "MOU" not in stored.name and "static" not in stored.parts
 
     @pytest.mark.parametrize(("who", "status"), ROLES)
-    def test_who_may_open_the_form(self, request, login, task_force, who, status):
-        assert client_as(request, login, who).get(create_url(task_force)).status_code == status
+    def test_who_may_open_the_form(self, client_as, task_force, who, status):
+        assert client_as(who).get(create_url(task_force)).status_code == status
 
     @pytest.mark.parametrize(("who", "status"), [*ROLES[:5], ("coordinator", 302), ("admin", 302)])
-    def test_who_may_create(self, request, login, task_force, who, status):
-        response = client_as(request, login, who).post(create_url(task_force), new_document())
+    def test_who_may_create(self, client_as, task_force, who, status):
+        response = client_as(who).post(create_url(task_force), new_document())
         assert response.status_code == status
         assert Document.objects.exists() is (status == 302 and who in ("coordinator", "admin"))
 
@@ -369,14 +363,12 @@ class TestUpdating:
         assert '<h1 class="h3 mb-3">Edit “Referral protocol”</h1>' in response.content.decode()
 
     @pytest.mark.parametrize(("who", "status"), ROLES)
-    def test_who_may_open_the_form(self, request, login, protocol, who, status):
-        assert client_as(request, login, who).get(update_url(protocol)).status_code == status
+    def test_who_may_open_the_form(self, client_as, protocol, who, status):
+        assert client_as(who).get(update_url(protocol)).status_code == status
 
     @pytest.mark.parametrize(("who", "status"), ROLES[:5])
-    def test_nobody_else_may_save(self, request, login, protocol, who, status):
-        response = client_as(request, login, who).post(
-            update_url(protocol), details(protocol, title="Hijacked")
-        )
+    def test_nobody_else_may_save(self, client_as, protocol, who, status):
+        response = client_as(who).post(update_url(protocol), details(protocol, title="Hijacked"))
         assert response.status_code == status
         protocol.refresh_from_db()
         assert protocol.title == "Referral protocol"
@@ -424,10 +416,12 @@ class TestHistory:
         assert f"for {escape(agency.name)}" in response.content.decode()
 
     @pytest.mark.parametrize(("who", "status"), ROLES)
-    def test_who_may_read_it(self, request, login, protocol, who, status):
-        assert client_as(request, login, who).get(history_url(protocol)).status_code == status
+    def test_who_may_read_it(self, client_as, protocol, who, status):
+        assert client_as(who).get(history_url(protocol)).status_code == status
 
-    def test_its_query_count_does_not_grow_with_signatories(self, login, task_force, coordinator):
+    def test_its_query_count_does_not_grow_with_signatories(
+        self, login, task_force, coordinator, queries_to_get
+    ):
         version = VersionFactory(document=DocumentFactory(task_force=task_force, kind=Kind.MOU, category=""))
         client = login(coordinator)
 
@@ -437,9 +431,6 @@ class TestHistory:
 
         add(2)
         client.get(history_url(version.document))
-        with CaptureQueriesContext(connection) as few:
-            client.get(history_url(version.document))
+        few = queries_to_get(client, history_url(version.document))
         add(10)
-        with CaptureQueriesContext(connection) as many:
-            client.get(history_url(version.document))
-        assert len(many) == len(few)
+        assert queries_to_get(client, history_url(version.document)) == few

@@ -63,8 +63,8 @@ class TestWhoSeesWhat:
             ("admin", 200),
         ],
     )
-    def test_who_may_open_the_library(self, request, login, protocol, who, status):
-        client = login(None if who == "anonymous" else request.getfixturevalue(who))
+    def test_who_may_open_the_library(self, client_as, protocol, who, status):
+        client = client_as(who)
         response = client.get(library_url(protocol.task_force))
         assert response.status_code == status
         if status == 200:
@@ -281,7 +281,7 @@ class TestScale:
         assert len(client.get(library_url(task_force, page=2)).context["documents"]) == 2
 
     @pytest.mark.parametrize("who", ["member", "coordinator"])
-    def test_the_query_count_does_not_grow_with_the_documents(self, request, login, task_force, agency, who):
+    def test_the_query_count_does_not_grow_with_the_documents(self, client_as, task_force, agency, who):
         owner = AgencyFactory(task_force=task_force, name="County Attorney")
 
         def add(count):
@@ -290,7 +290,7 @@ class TestScale:
                     DocumentFactory(task_force=task_force, owner_agency=owner), expires_on=date(2027, 5, 1)
                 )
 
-        client = login(request.getfixturevalue(who))
+        client = client_as(who)
         add(3)
         client.get(library_url(task_force))
         with CaptureQueriesContext(connection) as few:

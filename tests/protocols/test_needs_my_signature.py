@@ -27,10 +27,6 @@ def _frozen():
         yield
 
 
-def client_as(request, login, role):
-    return login(None if role == "anonymous" else request.getfixturevalue(role))
-
-
 def awaiting(
     agency, *, title="Information sharing MOU", status=Status.APPROVED, approved_days_ago=10, **fields
 ):
@@ -79,9 +75,9 @@ def test_an_awaited_outside_approval_is_shown_instead_of_the_sign_button(login, 
 
 
 @pytest.mark.parametrize("role", ["member", "observer", "coordinator", "admin"])
-def test_someone_who_leads_no_agency_is_told_why_nothing_is_there(request, login, agency, role):
+def test_someone_who_leads_no_agency_is_told_why_nothing_is_there(client_as, agency, role):
     awaiting(agency)
-    page = login(request.getfixturevalue(role)).get(URL).content.decode()
+    page = client_as(role).get(URL).content.decode()
     assert "you lead none in this task force" in page
     assert "Information sharing MOU" not in page
 
@@ -133,5 +129,5 @@ def test_the_page_costs_the_same_queries_with_2_or_20_rows(login, lead, agency):
         ("admin", 200),
     ],
 )
-def test_everyone_in_the_task_force_opens_it(request, login, task_force, role, status):
-    assert client_as(request, login, role).get(URL).status_code == status
+def test_everyone_in_the_task_force_opens_it(client_as, task_force, role, status):
+    assert client_as(role).get(URL).status_code == status

@@ -260,8 +260,8 @@ class TestWhoGetsThePdf:
             ("admin", 200),
         ],
     )
-    def test_an_all_members_mou_with_an_approved_version(self, request, login, approved, who, status):
-        client = login(None if who == "anonymous" else request.getfixturevalue(who))
+    def test_an_all_members_mou_with_an_approved_version(self, client_as, approved, who, status):
+        client = client_as(who)
         assert client.get(pdf_url(approved)).status_code == status
 
     def test_a_member_cannot_fetch_a_draft(self, login, member, coordinator, task_force):

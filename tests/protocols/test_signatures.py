@@ -33,10 +33,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def client_as(request, login, role):
-    return login(None if role == "anonymous" else request.getfixturevalue(role))
-
-
 def url(name, obj):
     task_force = obj.version.document.task_force if isinstance(obj, Signatory) else obj.document.task_force
     return reverse(f"protocols:{name}", args=[task_force.slug, obj.code])
@@ -180,9 +176,9 @@ class TestSignatoryList:
         ],
     )
     def test_only_managers_choose_signatories(
-        self, request, login, draft, approved, role, draft_status, approved_status
+        self, client_as, draft, approved, role, draft_status, approved_status
     ):
-        client = client_as(request, login, role)
+        client = client_as(role)
         assert client.get(url("signatory-list", draft)).status_code == draft_status
         assert client.get(url("signatory-list", approved)).status_code == approved_status
 
@@ -212,8 +208,8 @@ class TestSignatoryDelete:
             ("admin", 302),
         ],
     )
-    def test_only_managers_remove_a_signatory(self, request, login, mine, role, status):
-        assert client_as(request, login, role).post(url("signatory-delete", mine)).status_code == status
+    def test_only_managers_remove_a_signatory(self, client_as, mine, role, status):
+        assert client_as(role).post(url("signatory-delete", mine)).status_code == status
         assert Signatory.objects.filter(pk=mine.pk).exists()
 
     def test_it_is_a_post(self, login, coordinator, mine):
@@ -281,11 +277,8 @@ class TestOutsideApproval:
             ("admin", 200),
         ],
     )
-    def test_the_agencys_lead_or_a_manager_records_it(self, request, login, needs_council, role, status):
-        assert (
-            client_as(request, login, role).get(url("signatory-approval", needs_council)).status_code
-            == status
-        )
+    def test_the_agencys_lead_or_a_manager_records_it(self, client_as, needs_council, role, status):
+        assert client_as(role).get(url("signatory-approval", needs_council)).status_code == status
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -458,15 +451,12 @@ class TestSign:
             ("admin", 403),
         ],
     )
-    def test_only_the_agencys_lead_opens_the_form(self, request, login, mine, role, status):
-        assert client_as(request, login, role).get(url("signature-sign", mine)).status_code == status
+    def test_only_the_agencys_lead_opens_the_form(self, client_as, mine, role, status):
+        assert client_as(role).get(url("signature-sign", mine)).status_code == status
 
     @pytest.mark.parametrize("role", ["observer", "member", "lead_other", "coordinator", "admin"])
-    def test_nobody_else_signs_for_the_agency(self, request, login, mine, role):
-        assert (
-            login(request.getfixturevalue(role)).post(url("signature-sign", mine), sign_data()).status_code
-            == 403
-        )
+    def test_nobody_else_signs_for_the_agency(self, client_as, mine, role):
+        assert client_as(role).post(url("signature-sign", mine), sign_data()).status_code == 403
         mine.refresh_from_db()
         assert mine.status == "pending"
 
@@ -521,8 +511,8 @@ class TestDecline:
             ("admin", 403),
         ],
     )
-    def test_only_the_agencys_lead_declines(self, request, login, theirs, role, status):
-        assert client_as(request, login, role).get(url("signature-decline", theirs)).status_code == status
+    def test_only_the_agencys_lead_declines(self, client_as, theirs, role, status):
+        assert client_as(role).get(url("signature-decline", theirs)).status_code == status
 
 
 # --- the signed page ----------------------------------------------------------------------
@@ -555,8 +545,8 @@ class TestSignedPage:
             ("admin", 200),
         ],
     )
-    def test_readers_of_the_version_download_it(self, request, login, signed, role, status):
-        assert client_as(request, login, role).get(url("signature-page", signed)).status_code == status
+    def test_readers_of_the_version_download_it(self, client_as, signed, role, status):
+        assert client_as(role).get(url("signature-page", signed)).status_code == status
 
     def test_readers_of_a_core_document_only(self, login, observer, lead, signed):
         Document.objects.filter(pk=signed.version.document_id).update(confidentiality="core")

@@ -213,14 +213,14 @@ class TestDownloading:
             ("admin", 200),
         ],
     )
-    def test_who_may_download_the_file_of_a_protocol_in_force(self, request, login, published, who, status):
-        client = login(None if who == "anonymous" else request.getfixturevalue(who))
+    def test_who_may_download_the_file_of_a_protocol_in_force(self, client_as, published, who, status):
+        client = client_as(who)
         assert client.get(file_url(published)).status_code == status
 
     @pytest.mark.parametrize(("who", "status"), [("member", 404), ("lead", 404), ("coordinator", 200)])
-    def test_a_drafts_file_is_for_coordinators(self, request, login, draft, coordinator, who, status):
+    def test_a_drafts_file_is_for_coordinators(self, client_as, login, draft, coordinator, who, status):
         attach(login(coordinator), draft)
-        assert login(request.getfixturevalue(who)).get(file_url(draft)).status_code == status
+        assert client_as(who).get(file_url(draft)).status_code == status
 
     def test_a_core_documents_file_is_hidden_from_observers(self, login, published, observer, lead):
         published.document.__class__.objects.filter(pk=published.document_id).update(

@@ -5,8 +5,6 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from protocols.models import Kind, Signatory, Status, Transition, Version
@@ -36,10 +34,6 @@ def draft(protocol, coordinator):
 def said(response):
     """The messages the response left for the next page."""
     return " ".join(str(message) for message in get_messages(response.wsgi_request))
-
-
-def client_as(request, login, who):
-    return login(None if who == "anonymous" else request.getfixturevalue(who))
 
 
 def create_url(document):
@@ -158,8 +152,8 @@ class TestStartingAVersion:
             ("admin", 200),
         ],
     )
-    def test_who_may_open_the_form(self, request, login, protocol, who, status):
-        assert client_as(request, login, who).get(create_url(protocol)).status_code == status
+    def test_who_may_open_the_form(self, client_as, protocol, who, status):
+        assert client_as(who).get(create_url(protocol)).status_code == status
 
     @pytest.mark.parametrize(
         ("who", "status"),
@@ -171,10 +165,8 @@ class TestStartingAVersion:
             ("other_coordinator", 404),
         ],
     )
-    def test_nobody_else_may_start_one(self, request, login, protocol, who, status):
-        response = client_as(request, login, who).post(
-            create_url(protocol), {"change_summary": "Mine", "body": "x"}
-        )
+    def test_nobody_else_may_start_one(self, client_as, protocol, who, status):
+        response = client_as(who).post(create_url(protocol), {"change_summary": "Mine", "body": "x"})
         assert response.status_code == status
         assert protocol.versions.count() == 1
 
@@ -248,8 +240,8 @@ class TestEditingADraft:
             ("admin", 200),
         ],
     )
-    def test_who_may_open_a_draft(self, request, login, draft, who, status):
-        assert client_as(request, login, who).get(update_url(draft)).status_code == status
+    def test_who_may_open_a_draft(self, client_as, draft, who, status):
+        assert client_as(who).get(update_url(draft)).status_code == status
 
     @pytest.mark.parametrize(
         ("who", "status"),
@@ -263,22 +255,21 @@ class TestEditingADraft:
             ("admin", 302),
         ],
     )
-    def test_who_may_open_the_version_in_force(self, request, login, protocol, who, status):
+    def test_who_may_open_the_version_in_force(self, client_as, protocol, who, status):
         version = protocol.versions.get()
-        assert client_as(request, login, who).get(update_url(version)).status_code == status
+        assert client_as(who).get(update_url(version)).status_code == status
 
     def test_a_draft_of_another_documents_task_force_is_not_found(self, login, other_task_force, coordinator):
         version = VersionFactory(document=DocumentFactory(task_force=other_task_force))
         assert login(coordinator).get(update_url(version)).status_code == 404
 
-    def test_its_query_count_does_not_depend_on_signatories(self, login, task_force, coordinator):
+    def test_its_query_count_does_not_depend_on_signatories(
+        self, login, task_force, coordinator, queries_to_get
+    ):
         version = VersionFactory(document=DocumentFactory(task_force=task_force, kind=Kind.MOU, category=""))
         client = login(coordinator)
         client.get(update_url(version))
-        with CaptureQueriesContext(connection) as few:
-            client.get(update_url(version))
+        few = queries_to_get(client, update_url(version))
         for _ in range(5):
             SignatoryFactory(version=version, agency=AgencyFactory(task_force=task_force))
-        with CaptureQueriesContext(connection) as many:
-            client.get(update_url(version))
-        assert len(many) == len(few)
+        assert queries_to_get(client, update_url(version)) == few

@@ -27,10 +27,6 @@ def _frozen():
         yield
 
 
-def client_as(request, login, role):
-    return login(None if role == "anonymous" else request.getfixturevalue(role))
-
-
 def version_url(name, version):
     return reverse(f"protocols:{name}", args=[version.document.task_force.slug, version.code])
 
@@ -125,8 +121,8 @@ class TestSubmit:
             ("admin", 302),
         ],
     )
-    def test_only_managers_send_a_draft_they_alone_can_see(self, request, login, draft, role, status):
-        response = client_as(request, login, role).post(version_url("version-submit", draft))
+    def test_only_managers_send_a_draft_they_alone_can_see(self, client_as, draft, role, status):
+        response = client_as(role).post(version_url("version-submit", draft))
         assert response.status_code == status
         if role == "anonymous":
             assert "/login/" in response["Location"]
@@ -175,10 +171,8 @@ class TestReturn:
             ("admin", 302),
         ],
     )
-    def test_reviewers_read_it_but_only_managers_return_it(self, request, login, in_review, role, status):
-        response = client_as(request, login, role).post(
-            version_url("version-return", in_review), {"note": "No."}
-        )
+    def test_reviewers_read_it_but_only_managers_return_it(self, client_as, in_review, role, status):
+        response = client_as(role).post(version_url("version-return", in_review), {"note": "No."})
         assert response.status_code == status
 
 
@@ -364,11 +358,8 @@ class TestApprove:
             ("admin", 200),
         ],
     )
-    def test_only_managers_open_the_approval_form(self, request, login, in_review, role, status):
-        assert (
-            client_as(request, login, role).get(version_url("version-approve", in_review)).status_code
-            == status
-        )
+    def test_only_managers_open_the_approval_form(self, client_as, in_review, role, status):
+        assert client_as(role).get(version_url("version-approve", in_review)).status_code == status
 
 
 # --- retiring -----------------------------------------------------------------------------
@@ -438,9 +429,9 @@ class TestRetire:
             ("admin", 200),
         ],
     )
-    def test_only_managers_retire(self, request, login, in_force, role, status):
+    def test_only_managers_retire(self, client_as, in_force, role, status):
         url = document_url("document-retire", in_force.document)
-        assert client_as(request, login, role).get(url).status_code == status
+        assert client_as(role).get(url).status_code == status
 
 
 # --- recording a review -------------------------------------------------------------------
@@ -481,9 +472,9 @@ class TestReviewed:
             ("admin", 302),
         ],
     )
-    def test_only_managers_record_a_review(self, request, login, in_force, role, status):
+    def test_only_managers_record_a_review(self, client_as, in_force, role, status):
         url = document_url("document-reviewed", in_force.document)
-        assert client_as(request, login, role).post(url).status_code == status
+        assert client_as(role).post(url).status_code == status
         assert Transition.objects.filter(version=in_force).count() == (
             1 if role in ("coordinator", "admin") else 0
         )
