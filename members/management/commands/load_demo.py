@@ -18,6 +18,7 @@ from members import access
 from members.models import Agency, Invitation, Membership, Role, Sector, User
 from members.signals import demo_loaded
 from taskforce.models import TaskForce
+from taskforce.reminders import demo as reminders_demo
 
 DEMO_PASSWORD = "taskforce-demo"
 LEVEL = Agency.Level
@@ -306,6 +307,8 @@ class Command(BaseCommand):
         self.tally = Counter()
         with transaction.atomic():
             task_forces = self.load()
+            # Last, once every app has added its part: the reminders all of it makes due.
+            self.reminders = reminders_demo.load(self.people)
         self.report(task_forces)
 
     def upsert(self, model, lookup, values, create_only=None):
@@ -369,6 +372,7 @@ class Command(BaseCommand):
             {"password": password},
         )
         self.restore_passwords(people.values(), password)
+        self.people = people
 
         for index, (slug, name, key, role) in enumerate(MEMBERSHIPS):
             task_force = task_forces[slug]
@@ -451,6 +455,8 @@ class Command(BaseCommand):
                 f"  {task_force.name} (/tf/{task_force.slug}/): {task_force.agencies.count()} agencies, "
                 f"{people} people, {task_force.invitations.pending().count()} pending invitations"
             )
+        recorded, delivered = self.reminders
+        self.stdout.write(f"  Reminders: {recorded} due, {delivered} delivered by this run (see Notices)")
         self.stdout.write(f"Sign in with the password {DEMO_PASSWORD} (every demo person has it) as:")
         for email, what in SIGN_INS:
             self.stdout.write(f"  {email:<26} {what}")
