@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .middleware import mark_renewed
 from .models import SignInEvent
 
 
@@ -14,6 +15,8 @@ def _client(request):
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mark_renewed(request.session)  # saved with the new session: no second write on the next page
     ip, agent = _client(request)
     SignInEvent.objects.create(
         kind=SignInEvent.Kind.SIGNED_IN,

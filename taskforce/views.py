@@ -29,7 +29,8 @@ class TaskForceMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.task_force = access.get_task_force_for_user(request.user, kwargs["tf"], self.permission)
-        request.session["task_force"] = self.task_force.slug
+        if request.session.get("task_force") != self.task_force.slug:  # a write only on a change
+            request.session["task_force"] = self.task_force.slug
         timezone.activate(self.task_force.time_zone)
         self.check_access()
         return super().dispatch(request, *args, **kwargs)

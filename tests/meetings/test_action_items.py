@@ -177,6 +177,7 @@ class TestActionItemList:
             return len(captured)
 
         add(3)
+        queries("action-item-list")  # the first task force page remembers it in the session: not counted
         few = {
             name: queries(name) for name in ("action-item-list", "action-item-overdue", "action-item-mine")
         }

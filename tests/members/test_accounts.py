@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -134,7 +136,6 @@ class TestAnonymousVisitors:
 class TestIdleSessions:
     def test_the_session_lasts_thirty_minutes_and_each_request_renews_it(self, login, member, task_force):
         assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST
         client = login(member)
         response = client.get(home_of(task_force))
         assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
@@ -146,6 +147,18 @@ class TestIdleSessions:
             for _ in range(4):  # an hour and a quarter of use, never 30 minutes idle
                 traveller.shift(timedelta(minutes=19))
                 assert client.get(home_of(task_force)).status_code == 200
+
+    def test_the_session_is_written_once_a_minute_not_on_every_page(self, login, member, task_force):
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            client = login(member)
+            client.get(home_of(task_force))  # the first page of a task force remembers it: a write
+            writes = []
+            for seconds in (20, 30, 15):
+                traveller.shift(timedelta(seconds=seconds))
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(home_of(task_force)).status_code == 200
+                writes.append(sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries))
+            assert writes == [0, 0, 1]  # a minute after signing in, once
 
     def test_thirty_one_idle_minutes_end_the_session(self, login, member, task_force):
         with time_machine.travel(timezone.now(), tick=False) as traveller:
