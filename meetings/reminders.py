@@ -1,6 +1,7 @@
 """The meetings app's reminder rules (imported from MeetingsConfig.ready)."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.db.models import Q
 from django.urls import reverse
@@ -8,7 +9,14 @@ from django.urls import reverse
 from members.models import Role
 from taskforce.models import TaskForce
 from taskforce.reminders.models import Kind
-from taskforce.reminders.registry import Due, ReminderRule, in_batches, people_by_task_force, register
+from taskforce.reminders.registry import (
+    Due,
+    ReminderRule,
+    in_batches,
+    local_date,
+    people_by_task_force,
+    register,
+)
 
 from .models import ActionItem, Invitee, Meeting
 
@@ -68,38 +76,29 @@ register(
 # --- action items ----------------------------------------------------------------------------
 
 
-def _local_dates(now):
-    """{time zone: today's date there} for the time zones in use (one query)."""
-    import zoneinfo
-
-    zones = TaskForce.objects.values_list("time_zone", flat=True).distinct()
-    return {zone: now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones}
-
-
 def _by_local_date(now, lookup):
-    """A Q matching action items by `lookup(today)` with today taken in each task force's time zone."""
+    """A Q matching action items by `lookup(today)`, today taken in each task force's time zone
+    (one query for the time zones in use)."""
     match = Q(pk__in=[])
-    for zone, today in _local_dates(now).items():
-        match |= Q(task_force__time_zone=zone, **lookup(today))
+    for zone in TaskForce.objects.values_list("time_zone", flat=True).distinct():
+        match |= Q(task_force__time_zone=zone, **lookup(local_date(zone, now)))
     return match
 
 
-def find_action_items_due_soon(now, batch_size):
-    soon = _by_local_date(
-        now,
-        lambda today: {"due_on__gte": today, "due_on__lte": today + timedelta(days=ACTION_ITEM_SOON_DAYS)},
-    )
-    for rows in in_batches(ActionItem.objects.open().filter(soon), batch_size):
-        yield [
-            Due(item, item.assignee_id, f"due-{item.due_on.isoformat()}", item.task_force_id) for item in rows
-        ]
+def _due_soon(today):
+    return {"due_on__gte": today, "due_on__lte": today + timedelta(days=ACTION_ITEM_SOON_DAYS)}
 
 
-def find_action_items_overdue(now, batch_size):
-    overdue = _by_local_date(now, lambda today: {"due_on__lt": today})
-    for rows in in_batches(ActionItem.objects.open().filter(overdue), batch_size):
+def _overdue(today):
+    return {"due_on__lt": today}
+
+
+def find_open_action_items(now, batch_size, lookup, prefix):
+    """The assignee of each open item whose due date matches `lookup`, once per due date."""
+    items = ActionItem.objects.open().filter(_by_local_date(now, lookup))
+    for rows in in_batches(items, batch_size):
         yield [
-            Due(item, item.assignee_id, f"overdue-{item.due_on.isoformat()}", item.task_force_id)
+            Due(item, item.assignee_id, f"{prefix}-{item.due_on.isoformat()}", item.task_force_id)
             for item in rows
         ]
 
@@ -116,16 +115,16 @@ def action_item_context(item, notice, now):
     return {"item": item, "overdue": notice.threshold.startswith("overdue")}
 
 
-for _name, _find, _template in (
-    ("meetings.action-item-due-soon", find_action_items_due_soon, "meetings/action_item_due_soon"),
-    ("meetings.action-item-overdue", find_action_items_overdue, "meetings/action_item_overdue"),
+for _name, _lookup, _prefix, _template in (
+    ("meetings.action-item-due-soon", _due_soon, "due", "meetings/action_item_due_soon"),
+    ("meetings.action-item-overdue", _overdue, "overdue", "meetings/action_item_overdue"),
 ):
     register(
         ReminderRule(
             name=_name,
             kind=Kind.ACTION_ITEMS,
             model=ActionItem,
-            find=_find,
+            find=partial(find_open_action_items, lookup=_lookup, prefix=_prefix),
             template=_template,
             link=action_item_link,
             queryset=lambda: ActionItem.objects.select_related("task_force", "assignee", "agency"),
@@ -144,17 +143,13 @@ def _iso_week(today):
 
 
 def find_overdue_summaries(now, batch_size):
-    import zoneinfo
-
     task_forces = TaskForce.objects.filter(
-        pk__in=ActionItem.objects.open()
-        .filter(_by_local_date(now, lambda today: {"due_on__lt": today}))
-        .values("task_force_id")
+        pk__in=ActionItem.objects.open().filter(_by_local_date(now, _overdue)).values("task_force_id")
     )
     for rows in in_batches(task_forces, batch_size):
         coordinators = people_by_task_force([tf.pk for tf in rows], [Role.COORDINATOR])
         yield [
-            Due(tf, user_id, _iso_week(now.astimezone(zoneinfo.ZoneInfo(tf.time_zone)).date()), tf.pk)
+            Due(tf, user_id, _iso_week(local_date(tf.time_zone, now)), tf.pk)
             for tf in rows
             for user_id in coordinators.get(tf.pk, [])
         ]

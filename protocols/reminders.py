@@ -4,9 +4,10 @@ the signing agency's current lead."""
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from members.models import Role
+from members.models import Membership, Role
 from taskforce.reminders.models import Kind
 from taskforce.reminders.registry import (
     Due,
@@ -78,10 +79,6 @@ def find_review_due(now, batch_size):
         ]
 
 
-def document_still_due(document, notice, now):
-    return document.status == Status.IN_FORCE
-
-
 register(
     ReminderRule(
         name="protocols.document-expiring",
@@ -139,20 +136,8 @@ def find_pending_signatures(now, batch_size):
         ]
 
 
-def signature_still_due(signatory, notice, now):
-    """Still pending, the version still open for signature, and the recipient still leads the agency."""
-    return (
-        signatory.status == Signatory.SignatureStatus.PENDING
-        and signatory.version.status == Status.APPROVED
-        and notice.recipient_id in signatory.lead_ids
-    )
-
-
 def _signatories():
-    from django.db.models import Prefetch
-
-    from members.models import Membership
-
+    """With each agency's current leads, so that a lead who left meanwhile is not reminded."""
     return Signatory.objects.select_related("agency", "version__document__task_force").prefetch_related(
         Prefetch(
             "agency__memberships",
@@ -162,9 +147,13 @@ def _signatories():
     )
 
 
-def _signature_still_due(signatory, notice, now):
-    signatory.lead_ids = {m.user_id for m in signatory.agency.current_leads}
-    return signature_still_due(signatory, notice, now)
+def signature_still_due(signatory, notice, now):
+    """Still pending, the version still open for signature, and the recipient still leads the agency."""
+    return (
+        signatory.status == Signatory.SignatureStatus.PENDING
+        and signatory.version.status == Status.APPROVED
+        and notice.recipient_id in {m.user_id for m in signatory.agency.current_leads}
+    )
 
 
 register(
@@ -176,7 +165,7 @@ register(
         template="protocols/signature_pending",
         link=lambda signatory: signatory.version.get_absolute_url(),
         queryset=_signatories,
-        still_due=_signature_still_due,
+        still_due=signature_still_due,
         context=lambda signatory, notice, now: {
             "document": signatory.version.document,
             "version": signatory.version,

@@ -3,12 +3,13 @@
 A rule finds what is due "by now" (not "exactly now"), so a sweep after downtime catches up; it
 yields batches whose query count does not depend on how many rows they hold."""
 
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from members.models import Membership
+from members.models import Membership, Role
 
 _rules = {}
 
@@ -95,8 +96,6 @@ def people_by_task_force(task_force_ids, roles):
 
 def leads_by_agency(agency_ids):
     """{agency id: [user ids]} of each agency's current leads (one query)."""
-    from members.models import Role
-
     found = defaultdict(list)
     rows = (
         Membership.objects.active()
@@ -109,8 +108,11 @@ def leads_by_agency(agency_ids):
     return found
 
 
+def local_date(time_zone, now):
+    """The date at `now` in this time zone."""
+    return now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+
+
 def local_today(task_forces, now):
     """{task force id: its date at `now`}, for the task forces given."""
-    import zoneinfo
-
-    return {tf.pk: now.astimezone(zoneinfo.ZoneInfo(tf.time_zone)).date() for tf in task_forces}
+    return {tf.pk: local_date(tf.time_zone, now) for tf in task_forces}

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
@@ -25,15 +24,10 @@ class NoticeList(ListView):
             .select_related("task_force")
             .order_by("-created_at", "-id")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["unread"] = Notice.objects.for_reader(self.request.user).unread().count()
-        return context
+    # The unread count is the navigation's (reminders.context_processors.unread_notices).
 
 
 @require_POST
-@login_required
 def notice_read(request, code):
     notice = services.mark_read(get_notice_for_user(request.user, code))
     if request.htmx:
@@ -42,7 +36,6 @@ def notice_read(request, code):
 
 
 @require_POST
-@login_required
 def notice_read_all(request):
     count = services.mark_all_read(request.user)
     messages.success(request, f"Marked {count} notice{'' if count == 1 else 's'} as read.")
