@@ -68,42 +68,35 @@ def minutes_context(user, task_force, meeting):
     return context
 
 
-def pdf_file_name(what, meeting):
-    local_start = timezone.localtime(meeting.starts_at)
-    return f"{what}-{local_start:%Y-%m-%d}-{slugify(meeting.title)[:60] or 'meeting'}.pdf"
-
-
 def _file_name(what):
-    return lambda meeting: pdf_file_name(what, meeting)
+    """what-2026-03-10-march-task-force-meeting.pdf, dated in the task force's time zone."""
+
+    def file_name(meeting):
+        title = slugify(meeting.title)[:60] or "meeting"
+        return f"{what}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}-{title}.pdf"
+
+    return file_name
 
 
-def _title(what):
+def _title(label):
     return lambda meeting: (
-        f"{what}: {meeting.title}, {date_format(timezone.localtime(meeting.starts_at), 'j M Y')}"
+        f"{label}: {meeting.title}, {date_format(timezone.localtime(meeting.starts_at), 'j M Y')}"
     )
 
 
-register(
-    ExportKind(
-        name="meetings.agenda",
-        label="Agenda",
-        template_name="meetings/pdf/agenda.html",
-        task_force_slug=_task_force_slug,
-        get_target=_get_meeting,
-        get_context=agenda_context,
-        file_name=_file_name("agenda"),
-        title=_title("Agenda"),
+for _what, _label, _context in (
+    ("agenda", "Agenda", agenda_context),
+    ("minutes", "Minutes", minutes_context),
+):
+    register(
+        ExportKind(
+            name=f"meetings.{_what}",
+            label=_label,
+            template_name=f"meetings/pdf/{_what}.html",
+            task_force_slug=_task_force_slug,
+            get_target=_get_meeting,
+            get_context=_context,
+            file_name=_file_name(_what),
+            title=_title(_label),
+        )
     )
-)
-register(
-    ExportKind(
-        name="meetings.minutes",
-        label="Minutes",
-        template_name="meetings/pdf/minutes.html",
-        task_force_slug=_task_force_slug,
-        get_target=_get_meeting,
-        get_context=minutes_context,
-        file_name=_file_name("minutes"),
-        title=_title("Minutes"),
-    )
-)

@@ -1,6 +1,6 @@
 """Each area of the protocols app lists its own patterns next to its views."""
 
-from .views import exports, library, signatures, workflow
+from .views import library, signatures, workflow
 
 app_name = "protocols"
 
@@ -8,5 +8,4 @@ urlpatterns = [
     *library.urlpatterns,
     *workflow.urlpatterns,
     *signatures.urlpatterns,
-    *exports.urlpatterns,
 ]

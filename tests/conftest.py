@@ -6,7 +6,8 @@ coordinator. `admin` is a superuser with no membership.
 """
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
+from django.urls import resolve, reverse
 
 from members.models import Role
 from taskforce.celery import app as celery_app
@@ -28,6 +29,12 @@ def _eager_celery(settings):
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Files a test writes (uploads, exports) go to pytest's temporary folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture
@@ -110,3 +117,22 @@ def client_for(user):
 def login():
     """login(user) -> a test client signed in as that person."""
     return client_for
+
+
+def export_pdf(client, kind, target):
+    """What a person gets when they ask for a PDF: the download once the exports engine has made
+    it (eagerly here), or the refusal of the request (the sign-in page, a 404)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("exports:job-create"), {"kind": kind, "target": str(target)})
+    if response.status_code != 302 or not response.url.startswith(reverse("exports:job-list")):
+        return response
+    return client.get(reverse("exports:job-download", args=[resolve(response.url).kwargs["code"]]))
+
+
+def pdf_bytes(response):
+    """The PDF of a download (a streamed file) after checking it is one."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith(b"%PDF-")
+    return content

@@ -124,8 +124,6 @@ MATRIX = {
     "meetings-public:rsvp-answer": ("get", _args("answer_token"), EVERYONE_200),
     "meetings-public:calendar-feed": ("get", _args("feed_token"), EVERYONE_200),
     "meetings:agenda": ("get", _args("tf", "meeting"), VIEWERS),
-    "meetings:agenda-pdf": ("get", _args("tf", "meeting"), VIEWERS),
-    "meetings:minutes-pdf": ("get", _args("tf", "meeting"), VIEWERS),
     "meetings:agenda-item-create": ("get", _args("tf", "meeting"), MANAGERS),
     "meetings:agenda-item-update": ("get", _args("tf", "agenda_item"), MANAGERS),
     "meetings:agenda-item-notes": ("get", _args("tf", "agenda_item"), MANAGERS),
@@ -188,7 +186,6 @@ MATRIX = {
     "protocols:version-compare": ("get", _args("tf", "document"), VIEWERS),
     "protocols:version-detail": ("get", _args("tf", "version"), VIEWERS),
     "protocols:version-file": ("get", _args("tf", "version"), VIEWERS),
-    "protocols:version-pdf": ("get", _args("tf", "version"), VIEWERS),
     "protocols:version-update": ("get", _args("tf", "draft"), DRAFT_ONLY),
     "protocols:version-submit": ("post", _args("tf", "draft"), (302, 404, 404, 404, 404, 302, 302)),
     # Refused for the approved version (it is not in review), with a message for managers.

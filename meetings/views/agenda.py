@@ -6,20 +6,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from members import access
 from taskforce.forms import STALE_EDIT_MESSAGE, StaleEdit
-from taskforce.pdf import render_pdf
 from taskforce.uploads import clean_file_name, stored_file_response
 
-from ..exports import agenda_context, minutes_context, pdf_file_name
+from ..exports import agenda_context
 from ..forms.agenda import AgendaItemForm, AgendaItemNotesForm, AttachmentForm, StandingItemForm
 from ..models import AgendaItem, Attachment, StandingItem
 from ..services import agenda
@@ -98,24 +95,18 @@ def with_planned_times(meeting, items):
 # --- the agenda page ----------------------------------------------------------------------
 
 
-class AgendaContextMixin(MeetingMixin):
-    """The agenda as the reader may read it, with planned times and the minutes' status."""
+class Agenda(MeetingMixin, TemplateView):
+    """The agenda as the reader may read it (the same as its PDF: meetings.exports.agenda_context),
+    with planned times, the minutes' status and what the reader may do."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            agenda_context(self.request.user, self.task_force, self.meeting),
-            locked=agenda.is_locked(self.meeting),
-        )
-        return context
-
-
-class Agenda(AgendaContextMixin, TemplateView):
     template_name = "meetings/agenda.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.meeting
+        context.update(
+            agenda_context(self.request.user, self.task_force, meeting), locked=agenda.is_locked(meeting)
+        )
         context["can_circulate"] = (
             context["can_change_meeting"]
             and meeting.minutes_status == meeting.MinutesStatus.DRAFT
@@ -319,46 +310,6 @@ def minutes_circulate(request, tf, code):
     return redirect(agenda_url(meeting))
 
 
-# --- PDFs ---------------------------------------------------------------------------------
-
-
-class MeetingPdf(AgendaContextMixin, TemplateView):
-    """A PDF of the meeting, redacted for the person who asks for it."""
-
-    kind = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(reader=self.request.user, generated_at=timezone.now())
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        pdf = render_pdf(self.template_name, context)
-        meeting = self.meeting
-        filename = pdf_file_name(self.kind, meeting)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        # Redacted for this reader: no shared cache may hand it to someone else.
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
-class AgendaPdf(MeetingPdf):
-    template_name = "meetings/pdf/agenda.html"
-    kind = "agenda"
-
-
-class MinutesPdf(MeetingPdf):
-    template_name = "meetings/pdf/minutes.html"
-    kind = "minutes"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(minutes_context(self.request.user, self.task_force, self.meeting))
-        return context
-
-
 # --- standing items -----------------------------------------------------------------------
 
 
@@ -427,8 +378,6 @@ urlpatterns = [
     path("meetings/<uuid:code>/agenda/", Agenda.as_view(), name="agenda"),
     path("meetings/<uuid:code>/agenda/new/", AgendaItemCreate.as_view(), name="agenda-item-create"),
     path("meetings/<uuid:code>/agenda/reorder/", agenda_reorder, name="agenda-reorder"),
-    path("meetings/<uuid:code>/agenda.pdf", AgendaPdf.as_view(), name="agenda-pdf"),
-    path("meetings/<uuid:code>/minutes.pdf", MinutesPdf.as_view(), name="minutes-pdf"),
     path("meetings/<uuid:code>/minutes/circulate/", minutes_circulate, name="minutes-circulate"),
     path("agenda/<uuid:code>/edit/", AgendaItemUpdate.as_view(), name="agenda-item-update"),
     path("agenda/<uuid:code>/delete/", agenda_item_delete, name="agenda-item-delete"),

@@ -1,5 +1,6 @@
-"""A version as PDF: its title page and approval, its text through the Markdown sanitiser, an MOU's
-signature page; only its readers get it, and the PDF engine reads nothing but static files."""
+"""A version as PDF, made by the exports engine: its title page and approval, its text through the
+Markdown sanitiser, an MOU's signature page; only its readers get it, and the PDF engine reads
+nothing but static files."""
 
 import io
 from datetime import UTC, date, datetime
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from protocols.models import Confidentiality, Kind, Signatory, Status
 from taskforce import pdf as pdf_module
 from taskforce.pdf import ResourceRefused, static_only_url_fetcher
+from tests.conftest import export_pdf, pdf_bytes
 from tests.factories import AgencyFactory
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
@@ -81,14 +83,12 @@ def approved(mou, coordinator, agency, other_agency, lead, lead_other):
     return version
 
 
-def pdf_url(version):
-    return reverse("protocols:version-pdf", args=[version.document.task_force.slug, version.code])
+def pdf_of(client, version):
+    return export_pdf(client, "protocols.version", version.code)
 
 
 def read_pdf(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(pdf_bytes(response)))
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     return pages, reader
 
@@ -97,7 +97,7 @@ class TestTheVersionPdf:
     def test_it_has_a_title_page_with_the_approval_in_the_task_forces_time_zone(
         self, login, member, approved
     ):
-        pages, reader = read_pdf(login(member).get(pdf_url(approved)))
+        pages, reader = read_pdf(pdf_of(login(member), approved))
         title_page = pages[0]
         assert "Harbor County Anti-Trafficking Task Force" in title_page
         assert MOU_TITLE in title_page and "Version 1" in title_page and "Approved" in title_page
@@ -109,14 +109,14 @@ class TestTheVersionPdf:
         assert "Prepared for Mo Member" in title_page
 
     def test_the_text_is_rendered_from_markdown_after_the_title_page(self, login, member, approved):
-        pages, _ = read_pdf(login(member).get(pdf_url(approved)))
+        pages, _ = read_pdf(pdf_of(login(member), approved))
         assert "Purpose" not in pages[0]
         text = pages[1]
         assert "Purpose" in text and "Every agency refers a potential victim within 24 hours." in text
         assert "Steps" in text and "Call the hotline" in text and "**" not in text and "#" not in text
 
     def test_an_mou_has_a_signature_page_of_its_own(self, login, member, approved):
-        pages, _ = read_pdf(login(member).get(pdf_url(approved)))
+        pages, _ = read_pdf(pdf_of(login(member), approved))
         signature_page = pages[-1]
         assert signature_page.count("Signatures") >= 1 and "Call the hotline" not in signature_page
         for agency in (
@@ -135,7 +135,7 @@ class TestTheVersionPdf:
 
     def test_a_fully_executed_mou_says_so(self, login, member, approved):
         approved.signatories.update(status=SIGNED, signer_name="Someone", needs_outside_approval=False)
-        pages, _ = read_pdf(login(member).get(pdf_url(approved)))
+        pages, _ = read_pdf(pdf_of(login(member), approved))
         assert "Fully executed: all 3 agencies signed" in pages[0]
         assert "Fully executed: every signatory agency signed." in pages[-1]
 
@@ -145,7 +145,7 @@ class TestTheVersionPdf:
             status=Status.IN_FORCE,
             effective_on=date(2026, 1, 1),
         )
-        pages, _ = read_pdf(login(member).get(pdf_url(version)))
+        pages, _ = read_pdf(pdf_of(login(member), version))
         assert len(pages) == 2
         assert "Signatures" not in " ".join(pages) and "Signed" not in " ".join(pages)
 
@@ -159,36 +159,39 @@ class TestTheVersionPdf:
             file_content_type="application/pdf",
             file_size=2048,
         )
-        pages, _ = read_pdf(login(member).get(pdf_url(version)))
+        pages, _ = read_pdf(pdf_of(login(member), version))
         text = " ".join(pages)
         assert "The text of this version is in an uploaded file, not reproduced here" in text
         assert "media-protocol-signed.pdf" in text and "no text yet" not in text
 
     def test_a_draft_says_it_is_not_approved_to_the_coordinator(self, login, coordinator, task_force):
         version = VersionFactory(document=DocumentFactory(task_force=task_force), status=Status.DRAFT)
-        pages, _ = read_pdf(login(coordinator).get(pdf_url(version)))
+        pages, _ = read_pdf(pdf_of(login(coordinator), version))
         assert "A draft: not reviewed or approved." in pages[0] and "Not approved yet" in pages[0]
 
     def test_it_downloads_as_a_named_file_and_no_shared_cache(self, login, member, approved):
-        response = login(member).get(pdf_url(approved))
+        response = pdf_of(login(member), approved)
         assert response["Content-Disposition"] == 'attachment; filename="victim-services-referral-mou-v1.pdf"'
         assert response["Cache-Control"] == "private, no-store"
         assert response["X-Content-Type-Options"] == "nosniff"
 
-    def test_it_answers_get_only(self, login, member, approved):
-        assert login(member).post(pdf_url(approved)).status_code == 405
+    def test_it_is_asked_for_with_post_and_downloaded_with_get(self, login, member, approved):
+        client = login(member)
+        assert client.get(reverse("exports:job-create")).status_code == 405
+        download = pdf_of(client, approved).wsgi_request.path
+        assert client.post(download).status_code == 405
 
     def test_its_queries_do_not_grow_with_signatories(
         self, login, member, approved, django_assert_max_num_queries
     ):
         client = login(member)
         with django_assert_max_num_queries(50) as captured:
-            read_pdf(client.get(pdf_url(approved)))
+            read_pdf(pdf_of(client, approved))
         few = len(captured)
         for _ in range(12):
             SignatoryFactory(version=approved, agency=AgencyFactory(task_force=approved.document.task_force))
         with django_assert_max_num_queries(few):
-            read_pdf(client.get(pdf_url(approved)))
+            read_pdf(pdf_of(client, approved))
 
 
 HOSTILE_BODY = (
@@ -208,7 +211,7 @@ class TestUserTextInThePdf:
         return VersionFactory(document=document, body=HOSTILE_BODY, status=Status.IN_FORCE)
 
     def test_raw_html_in_the_body_and_title_shows_as_text(self, login, member, hostile):
-        pages, reader = read_pdf(login(member).get(pdf_url(hostile)))
+        pages, reader = read_pdf(pdf_of(login(member), hostile))
         text = " ".join(pages)
         assert "<b>Bold</b> & <i>protocol</i>" in text
         assert "<script>alert('pwned')</script>" in text
@@ -226,7 +229,7 @@ class TestUserTextInThePdf:
             return real(url, headers)
 
         monkeypatch.setattr(pdf_module, "static_only_url_fetcher", recording)
-        _, reader = read_pdf(login(member).get(pdf_url(hostile)))
+        _, reader = read_pdf(pdf_of(login(member), hostile))
         # The locked fetcher is the one in use, and it was only asked for the stylesheet.
         assert requested and all(url.startswith("static:") for url in requested)
         links = [
@@ -262,17 +265,17 @@ class TestWhoGetsThePdf:
     )
     def test_an_all_members_mou_with_an_approved_version(self, client_as, approved, who, status):
         client = client_as(who)
-        assert client.get(pdf_url(approved)).status_code == status
+        assert pdf_of(client, approved).status_code == status
 
     def test_a_member_cannot_fetch_a_draft(self, login, member, coordinator, task_force):
         version = VersionFactory(document=DocumentFactory(task_force=task_force), status=Status.DRAFT)
-        assert login(member).get(pdf_url(version)).status_code == 404
-        assert login(coordinator).get(pdf_url(version)).status_code == 200
+        assert pdf_of(login(member), version).status_code == 404
+        assert pdf_of(login(coordinator), version).status_code == 200
 
     def test_a_version_in_review_is_for_the_core_team(self, login, member, lead, task_force):
         version = VersionFactory(document=DocumentFactory(task_force=task_force), status=Status.IN_REVIEW)
-        assert login(member).get(pdf_url(version)).status_code == 404
-        assert login(lead).get(pdf_url(version)).status_code == 200
+        assert pdf_of(login(member), version).status_code == 404
+        assert pdf_of(login(lead), version).status_code == 200
 
     def test_a_draft_version_of_a_document_in_force_stays_with_the_managers(
         self, login, member, coordinator, task_force
@@ -280,14 +283,14 @@ class TestWhoGetsThePdf:
         document = DocumentFactory(task_force=task_force)
         VersionFactory(document=document, status=Status.IN_FORCE)
         draft = VersionFactory(document=document, status=Status.DRAFT)
-        assert login(member).get(pdf_url(draft)).status_code == 404
-        assert login(coordinator).get(pdf_url(draft)).status_code == 200
+        assert pdf_of(login(member), draft).status_code == 404
+        assert pdf_of(login(coordinator), draft).status_code == 200
 
     def test_an_observer_cannot_fetch_a_core_team_document(self, login, observer, lead, task_force):
         document = DocumentFactory(task_force=task_force, confidentiality=Confidentiality.CORE)
         version = VersionFactory(document=document, status=Status.IN_FORCE)
-        assert login(observer).get(pdf_url(version)).status_code == 404
-        assert login(lead).get(pdf_url(version)).status_code == 200
+        assert pdf_of(login(observer), version).status_code == 404
+        assert pdf_of(login(lead), version).status_code == 200
 
     def test_a_named_agencies_document_is_for_those_agencies(
         self, login, member, lead_other, task_force, agency
@@ -295,9 +298,8 @@ class TestWhoGetsThePdf:
         document = DocumentFactory(task_force=task_force, confidentiality=Confidentiality.AGENCIES)
         document.shared_with.set([agency])
         version = VersionFactory(document=document, status=Status.IN_FORCE)
-        assert login(member).get(pdf_url(version)).status_code == 200
-        assert login(lead_other).get(pdf_url(version)).status_code == 404
+        assert pdf_of(login(member), version).status_code == 200
+        assert pdf_of(login(lead_other), version).status_code == 404
 
-    def test_another_task_forces_address_finds_nothing(self, login, other_coordinator, approved):
-        url = reverse("protocols:version-pdf", args=["ridge", approved.code])
-        assert login(other_coordinator).get(url).status_code == 404
+    def test_another_task_forces_coordinator_finds_nothing(self, login, other_coordinator, approved):
+        assert pdf_of(login(other_coordinator), approved).status_code == 404

@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
-from django.urls import reverse
 
 from members import access
 from members.models import Membership, Role
@@ -17,6 +16,7 @@ from protocols.models import Document, ReviewComment, Signatory, Status, Transit
 from protocols.scale import delete_scale_documents
 from taskforce.models import TaskForce
 from taskforce.pii import find_pii
+from tests.conftest import export_pdf, pdf_bytes
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
 
@@ -149,8 +149,7 @@ def test_the_coordinator_downloads_the_largest_mou(seeded, login):
         .order_by("-signers", "-number")
         .first()
     )
-    url = reverse("protocols:version-pdf", args=["scale-01", version.code])
-    assert login(coordinator).get(url).status_code == 200
+    assert pdf_bytes(export_pdf(login(coordinator), "protocols.version", version.code))
 
 
 def test_running_it_again_adds_nothing(seeded):
