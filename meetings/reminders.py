@@ -115,9 +115,9 @@ def action_item_context(item, notice, now):
     return {"item": item, "overdue": notice.threshold.startswith("overdue")}
 
 
-for _name, _lookup, _prefix, _template in (
-    ("meetings.action-item-due-soon", _due_soon, "due", "meetings/action_item_due_soon"),
-    ("meetings.action-item-overdue", _overdue, "overdue", "meetings/action_item_overdue"),
+for _name, _lookup, _prefix in (
+    ("meetings.action-item-due-soon", _due_soon, "due"),
+    ("meetings.action-item-overdue", _overdue, "overdue"),
 ):
     register(
         ReminderRule(
@@ -125,7 +125,7 @@ for _name, _lookup, _prefix, _template in (
             kind=Kind.ACTION_ITEMS,
             model=ActionItem,
             find=partial(find_open_action_items, lookup=_lookup, prefix=_prefix),
-            template=_template,
+            template="meetings/action_item",  # "was due" when overdue (action_item_context)
             link=action_item_link,
             queryset=lambda: ActionItem.objects.select_related("task_force", "assignee", "agency"),
             still_due=action_item_still_due,

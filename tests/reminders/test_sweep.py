@@ -285,6 +285,7 @@ class TestActionItems:
             "Due " + item.due_on.strftime("%-d %b"),
             "Overdue since " + item.due_on.strftime("%-d %b"),
         ]
+        assert " is due on " in mail.outbox[0].body and " was due on " in mail.outbox[1].body
         assert Notice.objects.filter(recipient=member).count() == 2
 
     def test_done_items_are_not_reminded(self, task_force, agency, member):
