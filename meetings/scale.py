@@ -605,11 +605,17 @@ class ScaleMeetings(TaskForceSeed):
 
     def seed_action_items(self, meetings, count):
         held = [meeting for meeting in meetings if meeting.status == Meeting.Status.HELD] or meetings
+        latest = max(held, key=lambda meeting: meeting.starts_at)
         rows = []
         for number in range(count):
             meeting = held[(number * len(held)) // max(1, count)]
             user_id, agency_id, _, _ = self.workers[(number * 13) % len(self.workers)]
             due_on = meeting.starts_at.astimezone(self.zone).date() + timedelta(days=14 + number % 47)
+            if number % 5 == 4:
+                # One in five was set at the latest meeting and is due in the next two months, so
+                # that work lies ahead whatever the date of the seed.
+                meeting = latest
+                due_on = self.today + timedelta(days=1 + number % 60)
             if due_on < self.today:
                 # Most past-due items were done; one in eight is still open, i.e. overdue.
                 status = ("done", "done", "done", "done", "done", "dropped", "open", "in_progress")[

@@ -5,6 +5,8 @@ and the co-chair) and `other_agency` (with its own lead). `other_task_force` has
 coordinator. `admin` is a superuser with no membership.
 """
 
+import os
+
 import pytest
 from django.test import Client, TestCase
 from django.urls import resolve, reverse
@@ -12,9 +14,33 @@ from django.urls import resolve, reverse
 from members.models import Role
 from taskforce.celery import app as celery_app
 
+from . import clock
 from .factories import AgencyFactory, TaskForceFactory, UserFactory, member_of
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now",
+        default=os.environ.get(clock.NOW) or None,
+        help="Run the whole session on a clock moved to this ISO 8601 instant (also TEST_NOW).",
+    )
+
+
+def pytest_configure(config):
+    # A worker (of xdist or Celery) keeps the offset its parent published; the parent moves the clock.
+    moved = clock.keep_offset() if os.environ.get(clock.OFFSET) else None
+    if moved is None and config.getoption("now"):
+        moved = clock.move_to(clock.parse(config.getoption("now")))
+    config.moved_clock = moved
+
+
+def pytest_report_header(config):
+    if config.moved_clock is not None:
+        instant = config.moved_clock.isoformat(timespec="seconds")
+        return f"clock moved to {instant} (TEST_NOW={instant} make test runs on it again)"
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -194,7 +194,9 @@ class Worker:
         self.process = None
 
     def start(self, concurrency=2, beat=False):
-        command = [sys.executable, "-m", "celery", "-A", "taskforce", "worker", "--loglevel=INFO"]
+        # Through tests.clock: on a moved clock (tests/clock.py) the worker keeps the test's time.
+        command = [sys.executable, "-m", "tests.clock", "celery", "-A", "taskforce", "worker"]
+        command += ["--loglevel=INFO"]
         command += [f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"]
         command += [f"--hostname=test-{secrets.token_hex(4)}@%h"]
         if beat:
