@@ -9,17 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from taskforce import outbox
+from taskforce.errors import ServiceError
 
 from . import access
 from .models import LEADERSHIP_ROLES, Committee, Invitation, Membership, Role, User, UserSession
 from .signals import membership_ended
-
-INVITATION_SALT = "members.invitation"
-
-
-class ServiceError(Exception):
-    """A request that the rules refuse; the message is written for the person who asked."""
-
+from .tokens import INVITATION_SALT
 
 # --- sessions -----------------------------------------------------------------------------
 
@@ -33,10 +28,6 @@ def end_sessions(user):
 
 
 # --- invitations --------------------------------------------------------------------------
-
-
-def invitation_token(invitation):
-    return signing.dumps(str(invitation.code), salt=INVITATION_SALT)
 
 
 def invitation_from_token(token):

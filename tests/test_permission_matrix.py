@@ -17,7 +17,7 @@ from meetings.models import Attachment
 from meetings.services.attendance import answer_token
 from meetings.services.calendar import feed_for, feed_token
 from members.models import Invitation, Role
-from members.services import invitation_token
+from members.tokens import invitation_token
 from protocols.models import Kind, Status
 from taskforce.exports.models import ExportJob
 from taskforce.reminders.models import Notice

@@ -9,6 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from taskforce.errors import ServiceError
+
 from ..models import AgendaItem, Attachment, Meeting, StandingItem
 
 APPROVED_MESSAGE = (
@@ -17,7 +19,7 @@ APPROVED_MESSAGE = (
 )
 
 
-class AgendaError(Exception):
+class AgendaError(ServiceError):
     """A change the agenda refuses; the message is for the person who asked."""
 
 

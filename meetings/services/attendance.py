@@ -10,17 +10,16 @@ from datetime import timedelta
 from email.mime.text import MIMEText
 
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from members import access
 from members.models import Membership, Role, site_url
-from members.services import ServiceError
 from taskforce import outbox
+from taskforce.emails import render_email
+from taskforce.errors import ServiceError
 
 from ..models import Audience, Invitee, Meeting
 from . import calendar
@@ -220,12 +219,9 @@ def _send(template, meeting, invitee, *, method=None, **context):
         meeting_url=site_url(meeting.get_absolute_url()),
         answer_urls={response: answer_url(invitee, response) for response in ANSWERS},
     )
-    with timezone.override(meeting.task_force.time_zone):
-        subject = render_to_string(f"meetings/emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"meetings/emails/{template}_body.txt", context)
-        html = render_to_string(f"meetings/emails/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[invitee.user.email])
-    message.attach_alternative(html, "text/html")
+    message = render_email(
+        f"meetings/emails/{template}", context, [invitee.user.email], time_zone=meeting.task_force.time_zone
+    )
     if method:
         ics = calendar.build_calendar([meeting], method=method, attendee=invitee).decode()
         part = MIMEText(ics, "calendar", "utf-8")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from members.models import Membership, Role, User, site_url
+from taskforce.errors import ServiceError
 
 from ..models import CalendarFeed, Meeting
 
@@ -89,7 +90,7 @@ def ics_filename(meeting):
 # --- personal feed ------------------------------------------------------------------------
 
 
-class LinkError(Exception):
+class LinkError(ServiceError):
     """A link from an email or a calendar app that cannot be used; `status` is the HTTP answer."""
 
     def __init__(self, message, status):

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from members.models import Membership, Role
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 
 from ..models import ActionItem, Decision, Meeting, Vote
 

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from taskforce.errors import ServiceError
+
 from .. import recurrence
 from ..models import Invitee, Meeting, Series
 from . import agenda, attendance
@@ -37,7 +39,7 @@ AUDIENCE_FIELDS = {"audience", "committee_id", "confidential", "agencies"}
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_link")
 
 
-class ScheduleError(Exception):
+class ScheduleError(ServiceError):
     """A change the rules refuse; the message is written for the person who asked."""
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import FormView
 
 from members import access
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 
 from ..forms.attendance import AttendanceForm, InviteForm
 from ..services import attendance as services

@@ -17,8 +17,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from members import access
 from members.models import Agency, User
-from members.services import ServiceError
 from taskforce.audit import history_rows
+from taskforce.errors import ServiceError
 from taskforce.views import VersionedUpdateMixin
 
 from ..forms.records import (

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 from taskforce.forms import StaleEdit
 from taskforce.uploads import DOCX, PDF, clean_file_name, validate_upload
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from members import access
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 
 from ..models import Confidentiality, Signatory, Status, Version
 from . import workflow

@@ -13,7 +13,7 @@ from django.utils import timezone
 from meetings.models import Decision
 from meetings.services.records import ADOPTED_RESULTS
 from members import access
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 
 from ..models import Document, Kind, ReviewComment, Signatory, Status, Transition, Version
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import FormView, ListView
 
 from members import access
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 from taskforce.uploads import stored_file_response
 
 from ..forms.signatures import DeclineForm, OutsideApprovalForm, SignatoryForm, SignForm

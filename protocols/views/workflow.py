@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from meetings.models import Decision
 from members import access
-from members.services import ServiceError
+from taskforce.errors import ServiceError
 
 from ..forms.workflow import ApproveForm, CommentForm, RetireForm, ReturnForm
 from ..markdown import render_markdown

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Membership, Role
-from members.services import ServiceError, end_membership
+from members.services import end_membership
 from protocols.models import Document, Kind, Signatory, Status, Transition, Version
 from protocols.services import documents, signatures, workflow
+from taskforce.errors import ServiceError
 from tests.factories import AgencyFactory, member_of
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory

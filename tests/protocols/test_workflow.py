@@ -8,9 +8,9 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from members.services import ServiceError
 from protocols.models import Document, Kind, Status, Transition, Version
 from protocols.services import workflow
+from taskforce.errors import ServiceError
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
