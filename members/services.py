@@ -1,7 +1,6 @@
 """Every change to memberships, invitations and sessions goes through here."""
 
 from datetime import timedelta
-from importlib import import_module
 
 from django.conf import settings
 from django.core import signing
@@ -12,20 +11,10 @@ from taskforce import outbox
 from taskforce.errors import ServiceError
 
 from . import access
-from .models import LEADERSHIP_ROLES, Committee, Invitation, Membership, Role, User, UserSession
+from .models import LEADERSHIP_ROLES, Committee, Invitation, Membership, Role, User
+from .sessions import end_sessions
 from .signals import membership_ended
 from .tokens import INVITATION_SALT
-
-# --- sessions -----------------------------------------------------------------------------
-
-
-def end_sessions(user):
-    """Sign the person out of every browser at once."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in UserSession.objects.filter(user=user):
-        store(session.session_key).delete()
-    UserSession.objects.filter(user=user).delete()
-
 
 # --- invitations --------------------------------------------------------------------------
 
@@ -78,9 +67,7 @@ def invite(*, by, task_force, email, full_name, agency, role):
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    from .tasks import send_invitation_email
-
-    outbox.enqueue(send_invitation_email, invitation.pk)
+    outbox.enqueue("members.tasks.send_invitation_email", invitation.pk)
     return invitation
 
 

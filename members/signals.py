@@ -12,6 +12,7 @@ from taskforce.models import TaskForce
 
 from .access import group_prefix
 from .models import Agency, User, UserSession
+from .sessions import end_sessions
 
 # Sent when a membership ends, after it is saved: each app hands over that person's open work.
 # Arguments: membership, ended_by, successor (the person who takes over, or None).
@@ -39,8 +40,6 @@ def remember_session(sender, request, user, **kwargs):
 @receiver(post_save, sender=User)
 def end_sessions_of_deactivated_user(sender, instance, **kwargs):
     if not instance.is_active:
-        from .services import end_sessions
-
         end_sessions(instance)
 
 

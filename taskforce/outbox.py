@@ -8,6 +8,7 @@ the task has run. The tasks themselves are idempotent, so one run twice sends no
 
 import logging
 from datetime import timedelta
+from importlib import import_module
 
 from celery.signals import task_postrun
 from django.conf import settings
@@ -32,19 +33,31 @@ def publish_after():
 
 
 def enqueue(task, *args):
-    """Record `task(*args)` (args: JSON values) and publish it after the commit."""
-    queued = QueuedTask.objects.create(task=task.name, args=list(args))
+    """Record `task(*args)` (args: JSON values) and publish it after the commit. `task` is a
+    Celery task or its name: by name, a service queues its app's task without importing it."""
+    name = task if isinstance(task, str) else task.name
+    queued = QueuedTask.objects.create(task=name, args=list(args))
     transaction.on_commit(lambda: publish([queued.pk]))
     return queued
 
 
-def publish(ids):
-    """Hand the tasks to the broker; those it refuses stay for publish_pending. The ids published."""
+def find_task(name):
+    """The Celery task of this name, its module imported if nothing imported it yet."""
     from .celery import app
 
+    if name not in app.tasks:
+        try:
+            import_module(name.rpartition(".")[0])
+        except (ImportError, ValueError):  # no such module, or no module in the name
+            return None
+    return app.tasks.get(name)
+
+
+def publish(ids):
+    """Hand the tasks to the broker; those it refuses stay for publish_pending. The ids published."""
     published = []
     for queued in QueuedTask.objects.filter(pk__in=ids, done_at__isnull=True).order_by("pk"):
-        task = app.tasks.get(queued.task)
+        task = find_task(queued.task)
         if task is None:
             log.error("outbox: no task %s in this code: %s stays, for an admin to see", queued.task, queued)
             continue

@@ -237,9 +237,7 @@ def send_invitations(meeting, invitees):
     ids = [invitee.pk for invitee in invitees]
     if not ids or not _due_for_invitations(meeting):
         return
-    from ..tasks import send_invitation_emails
-
-    outbox.enqueue(send_invitation_emails, meeting.pk, ids)
+    outbox.enqueue("meetings.tasks.send_invitation_emails", meeting.pk, ids)
 
 
 def _due_for_invitations(meeting, now=None):
@@ -297,9 +295,7 @@ def send_due_invitations(now=None):
 
 def send_update(meeting):
     """Queue the changed meeting (REQUEST with the new SEQUENCE) to invitees who have not declined."""
-    from ..tasks import send_meeting_update
-
-    outbox.enqueue(send_meeting_update, meeting.pk, meeting.sequence)
+    outbox.enqueue("meetings.tasks.send_meeting_update", meeting.pk, meeting.sequence)
 
 
 def _claim_sequence(invitee, sequence):
@@ -336,9 +332,7 @@ def deliver_update(meeting_id, sequence):
 
 def send_cancellation(meeting):
     """Queue the cancellation (CANCEL, STATUS:CANCELLED) to every invitee who heard of the meeting."""
-    from ..tasks import send_meeting_cancellation
-
-    outbox.enqueue(send_meeting_cancellation, meeting.pk, meeting.sequence)
+    outbox.enqueue("meetings.tasks.send_meeting_cancellation", meeting.pk, meeting.sequence)
 
 
 def deliver_cancellation(meeting_id, sequence):
@@ -370,9 +364,7 @@ def nudge(meeting):
     count = claimed.update(nudged_at=now)
     if count:
         ids = list(Invitee.objects.filter(meeting=meeting, nudged_at=now).values_list("pk", flat=True))
-        from ..tasks import send_nudge_emails
-
-        outbox.enqueue(send_nudge_emails, meeting.pk, ids)
+        outbox.enqueue("meetings.tasks.send_nudge_emails", meeting.pk, ids)
     return count
 
 
