@@ -10,6 +10,7 @@ from members import access
 from taskforce.exports.registry import ExportKind, register
 
 from .models import ActionItem, Invitee, Meeting, Vote
+from .visibility import agenda_context
 
 
 def _task_force_slug(code):
@@ -20,23 +21,6 @@ def _get_meeting(user, task_force, code):
     from .views.base import get_meeting_for_user
 
     return get_meeting_for_user(user, task_force, code)
-
-
-def agenda_context(user, task_force, meeting):
-    from .views.agenda import minutes_approval, with_planned_times
-    from .visibility import agenda_for
-
-    items = agenda_for(user, meeting)
-    total, planned_end = with_planned_times(meeting, items)
-    return {
-        "meeting": meeting,
-        "items": items,
-        "total_minutes": int(total.total_seconds() // 60),
-        "planned_end": planned_end,
-        "overruns": planned_end > meeting.ends_at,
-        "withheld_count": sum(1 for item in items if not item.visible),
-        "approval": minutes_approval(meeting),
-    }
 
 
 def minutes_context(user, task_force, meeting):

@@ -1,5 +1,8 @@
 """What one reader may read of a meeting's agenda: the same answer for pages and PDFs."""
 
+from datetime import timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
 from members import access
@@ -42,3 +45,34 @@ def can_read_item(user, item, meeting):
     if not hasattr(item, "agency_ids"):
         item.agency_ids = list(item.agencies.values_list("pk", flat=True))
     return access.can_see_agenda_item(user, item, meeting)
+
+
+def minutes_approval(meeting):
+    """The decision, at a later meeting, that approved these minutes, if there is one."""
+    try:
+        return meeting.minutes_approval
+    except ObjectDoesNotExist:
+        return None
+
+
+def with_planned_times(meeting, items):
+    """Give each item its planned start; return the total minutes and the planned end."""
+    start = meeting.starts_at
+    for item in items:
+        item.planned_start = start
+        start += timedelta(minutes=item.minutes_allotted)
+    return start - meeting.starts_at, start
+
+
+def agenda_context(user, task_force, meeting):
+    items = agenda_for(user, meeting)
+    total, planned_end = with_planned_times(meeting, items)
+    return {
+        "meeting": meeting,
+        "items": items,
+        "total_minutes": int(total.total_seconds() // 60),
+        "planned_end": planned_end,
+        "overruns": planned_end > meeting.ends_at,
+        "withheld_count": sum(1 for item in items if not item.visible),
+        "approval": minutes_approval(meeting),
+    }

@@ -2,10 +2,8 @@
 force's standing items; its URL patterns are collected by meetings/urls.py."""
 
 import uuid
-from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -16,11 +14,10 @@ from members import access
 from taskforce.forms import STALE_EDIT_MESSAGE, StaleEdit
 from taskforce.uploads import clean_file_name, stored_file_response
 
-from ..exports import agenda_context
 from ..forms.agenda import AgendaItemForm, AgendaItemNotesForm, AttachmentForm, StandingItemForm
 from ..models import AgendaItem, Attachment, StandingItem
 from ..services import agenda
-from ..visibility import can_read_item
+from ..visibility import agenda_context, can_read_item
 from .base import MeetingMixin, MeetingsSectionMixin, get_meeting_for_user
 
 PAGE_SIZE = 25
@@ -75,28 +72,11 @@ def agenda_url(meeting, item=None):
     return f"{url}#item-{item.code}" if item is not None else url
 
 
-def minutes_approval(meeting):
-    """The decision, at a later meeting, that approved these minutes, if there is one."""
-    try:
-        return meeting.minutes_approval
-    except ObjectDoesNotExist:
-        return None
-
-
-def with_planned_times(meeting, items):
-    """Give each item its planned start; return the total minutes and the planned end."""
-    start = meeting.starts_at
-    for item in items:
-        item.planned_start = start
-        start += timedelta(minutes=item.minutes_allotted)
-    return start - meeting.starts_at, start
-
-
 # --- the agenda page ----------------------------------------------------------------------
 
 
 class Agenda(MeetingMixin, TemplateView):
-    """The agenda as the reader may read it (the same as its PDF: meetings.exports.agenda_context),
+    """The agenda as the reader may read it (the same as its PDF: meetings.visibility.agenda_context),
     with planned times, the minutes' status and what the reader may do."""
 
     template_name = "meetings/agenda.html"
