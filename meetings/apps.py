@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # Turnover (hand over open action items) and demo/scale data plug into members' signals.
-        from . import demo, exports, reminders, scale, signals  # noqa: F401
+        from . import decisions, demo, exports, reminders, scale, signals  # noqa: F401

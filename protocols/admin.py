@@ -13,6 +13,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from taskforce import decisions
+
 from .models import Document, ReviewComment, Signatory, Transition, Version
 
 
@@ -148,7 +150,7 @@ class VersionForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         document, decision = self.instance.document, cleaned_data.get("approval_decision")
-        if document and decision and decision.meeting.task_force_id != document.task_force_id:
+        if document and decision and not decisions.taken_in(document.task_force, decision):
             self.add_error("approval_decision", "Choose a decision of a meeting of this task force.")
         return cleaned_data
 

@@ -3,7 +3,7 @@ signature page of an MOU."""
 
 from django.utils.text import slugify
 
-from meetings.models import Decision
+from taskforce import decisions
 from taskforce.exports.registry import ExportKind, register
 
 from .markdown import render_markdown
@@ -22,9 +22,6 @@ def _get_version(user, task_force, code):
 
 def version_context(user, task_force, version):
     document = version.document
-    decision = None
-    if version.approval_decision_id:
-        decision = Decision.objects.select_related("meeting").filter(pk=version.approval_decision_id).first()
     signatories = []
     if document.is_mou:
         signatories = list(Signatory.objects.filter(version=version).select_related("agency"))
@@ -33,7 +30,7 @@ def version_context(user, task_force, version):
         "version": version,
         "document": document,
         "body": render_markdown(version.body) if version.body.strip() else "",
-        "decision": decision,
+        "decision": decisions.citation(version.approval_decision_id),
         "signatories": signatories,
         "signed_count": signed,
         "fully_executed": bool(signatories) and signed == len(signatories),

@@ -3,16 +3,16 @@ and a reviewer's comment."""
 
 from django import forms
 
-from meetings.models import Decision
-from meetings.services.records import ADOPTED_RESULTS
+from taskforce import decisions
 
 DATE = {"type": "date"}
 
 
 class DecisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        motion = obj.motion if len(obj.motion) <= 90 else f"{obj.motion[:89]}…"
-        return f"{obj.meeting.title}, {obj.meeting.starts_at:%d %b %Y}: {motion}"
+        cited = decisions.source().cite(obj)
+        motion = cited.motion if len(cited.motion) <= 90 else f"{cited.motion[:89]}…"
+        return f"{cited.taken_at}, {cited.taken_on:%d %b %Y}: {motion}"
 
 
 class ApproveForm(forms.Form):
@@ -29,7 +29,7 @@ class ApproveForm(forms.Form):
         help_text="The last day it binds is the day before; leave empty for never.",
     )
     approval_decision = DecisionChoiceField(
-        queryset=Decision.objects.none(),
+        queryset=None,  # the task force's adopted decisions, set in __init__
         required=False,
         to_field_name="code",
         label="Approved by the meeting decision",
@@ -46,11 +46,7 @@ class ApproveForm(forms.Form):
 
     def __init__(self, *args, task_force, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approval_decision"].queryset = (
-            Decision.objects.filter(meeting__task_force=task_force, result__in=ADOPTED_RESULTS)
-            .select_related("meeting")
-            .order_by("-meeting__starts_at", "-created_at", "-id")
-        )
+        self.fields["approval_decision"].queryset = decisions.source().adopted(task_force)
 
     def clean(self):
         data = super().clean()

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from meetings.models import Decision
-from meetings.services.records import ADOPTED_RESULTS
 from members import access
+from taskforce import decisions
 from taskforce.errors import ServiceError
 
 from ..models import Document, Kind, ReviewComment, Signatory, Status, Transition, Version
@@ -160,10 +159,9 @@ def approve(*, by, version, effective_on, expires_on=None, decision=None, note="
     if expires_on is not None and expires_on < today:
         raise ServiceError("That expiry date has passed: give a later one, or none.")
     if decision is not None:
-        decision = Decision.objects.filter(pk=decision.pk).select_related("meeting").first()
-        if decision is None or decision.meeting.task_force_id != document.task_force_id:
+        if not decisions.taken_in(document.task_force, decision):
             raise ServiceError("Choose a decision taken at one of this task force's meetings.")
-        if decision.result not in ADOPTED_RESULTS:
+        if not decisions.source().adopted(document.task_force).filter(pk=decision.pk).exists():
             raise ServiceError("That decision was not adopted (it failed or was tabled): choose another.")
     _move(
         version,

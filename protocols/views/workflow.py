@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from meetings.models import Decision
 from members import access
+from taskforce import decisions
 from taskforce.errors import ServiceError
 
 from ..forms.workflow import ApproveForm, CommentForm, RetireForm, ReturnForm
@@ -85,13 +85,15 @@ class DocumentDetail(DocumentMixin, TemplateView):
         versions = of_document(
             document,
             document.versions.defer("body")
-            .select_related("author", "approved_by", "approval_decision__meeting")
+            .select_related("author", "approved_by")
             .order_by("-number"),
         )
         statuses = Counter(version.status for version in versions)
         readable = [version for version in versions if access.can_view_version(user, version, document)]
+        cited = decisions.citations(version.approval_decision_id for version in readable)
         for version in readable:
             version.url = version.get_absolute_url()  # reversed once: the lists below link to it often
+            version.citation = cited.get(version.approval_decision_id)
 
         in_force = document.current_version if document.current_version_id else None
         if in_force is not None:
@@ -173,11 +175,7 @@ class VersionDetail(VersionMixin, TemplateView):
         )
         context.update(
             body_html=render_markdown(version.body),
-            decision=(
-                Decision.objects.select_related("meeting").filter(pk=version.approval_decision_id).first()
-                if version.approval_decision_id
-                else None
-            ),
+            decision=decisions.citation(version.approval_decision_id),
             transitions=version.transitions.select_related("by").order_by("-at", "-id"),
             comments=comments,
             comment_form=CommentForm() if can_comment else None,
