@@ -53,6 +53,16 @@ def find_task(name):
     return app.tasks.get(name)
 
 
+def enqueue_many(task, args_lists):
+    """Record `task(*args)` for each list of args, in one query, and publish them after the commit."""
+    name = task if isinstance(task, str) else task.name
+    queued = QueuedTask.objects.bulk_create([QueuedTask(task=name, args=list(args)) for args in args_lists])
+    ids = [row.pk for row in queued]
+    if ids:
+        transaction.on_commit(lambda: publish(ids))
+    return queued
+
+
 def publish(ids):
     """Hand the tasks to the broker; those it refuses stay for publish_pending. The ids published."""
     published = []

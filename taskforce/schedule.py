@@ -15,7 +15,7 @@ DEFAULT_SCHEDULE = {
     "protocols-apply-dates": ("protocols.tasks.apply_dates", HOUR),
     "reminders-sweep": ("taskforce.reminders.tasks.sweep", 15 * MINUTE),
     "reminders-send-digests": ("taskforce.reminders.tasks.send_digests", HOUR),
-    "exports-publish-pending": ("taskforce.exports.tasks.publish_pending", MINUTE),
+    "exports-requeue-stuck": ("taskforce.exports.tasks.requeue_stuck", MINUTE),
     "outbox-publish-pending": ("taskforce.tasks.publish_outbox", MINUTE),
     "exports-delete-old": ("taskforce.exports.tasks.delete_old_exports", HOUR),
 }

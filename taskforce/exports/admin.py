@@ -22,7 +22,6 @@ class ExportJobAdmin(admin.ModelAdmin):
         "file_name",
         "attempts",
         "created_at",
-        "published_at",
         "started_at",
         "finished_at",
     ]

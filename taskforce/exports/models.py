@@ -22,8 +22,8 @@ class ExportJobQuerySet(models.QuerySet):
 
 
 class ExportJob(models.Model):
-    """One PDF asked for by one person, rendered by a Celery task: the row is the outbox, so a
-    request made while the broker is down is published later by `publish_pending`."""
+    """One PDF asked for by one person, rendered by a Celery task that the outbox publishes (so a
+    request made while the broker is down is made once it is back)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -50,9 +50,6 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True, help_text="Why it failed, in words for its owner.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started it.")
     created_at = models.DateTimeField(default=timezone.now)
-    published_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its task was last handed to the broker; empty if never."
-    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,6 +1,6 @@
-"""Exports: request (the row and its task in one transaction), run (claimed by a conditional
-update, so a repeated message or a second worker does nothing), publish what is pending, and
-delete what is old."""
+"""Exports: request (the row, and its task queued through the outbox, in one transaction), run
+(claimed by a conditional update, so a repeated message or a second worker does nothing), put
+back in the queue what lost its worker, and delete what is old."""
 
 import logging
 from datetime import timedelta
@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from members import access
-from taskforce.outbox import publish_after
+from taskforce import outbox
 from taskforce.pdf import render_pdf
 
 from . import registry
@@ -25,8 +25,7 @@ logger = logging.getLogger(__name__)
 
 Status = ExportJob.Status
 
-# A message can be lost on the broker's side (a Redis restart without persistence): publish again.
-REPUBLISH_AFTER = timedelta(minutes=10)
+RENDER_TASK = "taskforce.exports.tasks.render_export"
 BATCH = 200
 
 NOT_VISIBLE = "You can no longer see what this export would contain, so it was not made."
@@ -71,8 +70,8 @@ def get_job_for_user(user, code):
 
 
 def request_export(user, kind_name, target_code):
-    """The job for this person and target: one already under way, or a new one whose task is
-    published once the row is committed. Raises Http404 if they may not see the target."""
+    """The job for this person and target: one already under way, or a new one whose task the
+    outbox publishes once the row is committed. Raises Http404 if they may not see the target."""
     kind = get_kind(kind_name)
     task_force, target = resolve(kind, user, target_code)
     target_code = str(target_code)
@@ -85,26 +84,8 @@ def request_export(user, kind_name, target_code):
         job = ExportJob.objects.create(
             owner=user, task_force=task_force, kind=kind.name, target_code=target_code, title=title[:300]
         )
-        transaction.on_commit(lambda: publish([job.pk]))
+        outbox.enqueue(RENDER_TASK, job.pk)
     return job
-
-
-def publish(job_ids):
-    """Hand the jobs' tasks to the broker. If it is down, they stay queued (and unpublished) for
-    `publish_pending`: the page that asked still answers."""
-    from .tasks import render_export
-
-    published = []
-    for job_id in job_ids:
-        try:
-            render_export.apply_async(args=[job_id], retry=False)
-        except Exception as error:  # noqa: BLE001 — whatever the broker raised, the row keeps the work
-            logger.warning("exports: could not publish job %s, it stays queued: %s", job_id, error)
-            break
-        published.append(job_id)
-    if published:
-        ExportJob.objects.filter(pk__in=published).update(published_at=timezone.now())
-    return published
 
 
 def run_export(job_id):
@@ -144,28 +125,23 @@ def run_export(job_id):
         default_storage.delete(name)
 
 
-def publish_pending(now=None):
-    """Every minute: jobs whose worker died go back to the queue (or fail after too many tries);
-    queued jobs never handed to the broker, or handed long ago, are published."""
+def requeue_stuck(now=None):
+    """Every minute: jobs whose worker died go back to the queue, their task queued again through
+    the outbox, or fail after too many tries. The ids of the jobs queued again."""
     now = now or timezone.now()
     stuck = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - running_timeout())
     stuck.filter(attempts__gte=max_attempts()).update(
         status=Status.FAILED, error=GAVE_UP.format(n=max_attempts()), finished_at=now
     )
-    requeued = stuck.update(status=Status.QUEUED, progress=0, published_at=None)
-    if requeued:
-        logger.warning("exports: %s job(s) stuck running went back to the queue", requeued)
-    pending = (
-        ExportJob.objects.filter(status=Status.QUEUED)
-        .filter(
-            Q(published_at__isnull=True, created_at__lt=now - publish_after())
-            | Q(published_at__isnull=True, started_at__isnull=False)
-            | Q(published_at__lt=now - REPUBLISH_AFTER)
+    with transaction.atomic():
+        ids = list(
+            stuck.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:BATCH]
         )
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    return publish(list(pending))
+        ExportJob.objects.filter(pk__in=ids).update(status=Status.QUEUED, progress=0)
+        outbox.enqueue_many(RENDER_TASK, [[pk] for pk in ids])
+    if ids:
+        logger.warning("exports: %s job(s) stuck running went back to the queue", len(ids))
+    return ids
 
 
 def delete_old(now=None):

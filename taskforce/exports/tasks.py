@@ -11,9 +11,9 @@ def render_export(job_id):
 
 
 @shared_task
-def publish_pending():
-    """Every minute (CELERY_BEAT_SCHEDULE): the outbox of jobs the broker has not got yet."""
-    services.publish_pending()
+def requeue_stuck():
+    """Every minute (taskforce/schedule.py): jobs whose worker died are queued again."""
+    services.requeue_stuck()
 
 
 @shared_task

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from members import services as members
 from members.models import Membership
+from taskforce import outbox
 from taskforce.exports import services, tasks
 from taskforce.exports.models import ExportJob
+from taskforce.models import QueuedTask
 
 from .conftest import request_export
 
@@ -44,6 +46,11 @@ def published(monkeypatch):
     return sent
 
 
+def run_the_outbox():
+    """The outbox's minute beat, a minute after the request."""
+    return outbox.publish_pending(now=later(minutes=1))
+
+
 class TestBrokerDown:
     def test_the_request_still_succeeds_and_says_queued(
         self, login, member, meeting, broker_down, django_capture_on_commit_callbacks
@@ -53,42 +60,33 @@ class TestBrokerDown:
             client, "meetings.minutes", meeting.code, django_capture_on_commit_callbacks
         )
         job = ExportJob.objects.get()
-        assert job.status == Status.QUEUED and job.published_at is None
+        assert job.status == Status.QUEUED
+        task = QueuedTask.objects.get()
+        assert (task.task, task.args, task.published_at) == (services.RENDER_TASK, [job.pk], None)
         html = client.get(response.url).content.decode()
         assert "Your export is queued" in html and "Queued: it starts as soon as a worker is free" in html
 
     def test_other_pages_keep_working(self, login, member, meeting, queued_job):
         assert login(member).get(meeting.get_absolute_url()).status_code == 200
 
-    def test_publish_pending_publishes_it_when_the_broker_is_back(self, queued_job, monkeypatch, media_root):
-        assert services.publish_pending() == []  # too fresh: its own on_commit may still be on the way
+    def test_the_outbox_publishes_it_when_the_broker_is_back(self, queued_job, monkeypatch, media_root):
+        assert outbox.publish_pending() == []  # too fresh: its own on_commit may still be on the way
         monkeypatch.undo()  # the broker is back
-        assert services.publish_pending(now=later(minutes=1)) == [queued_job.pk]
+        assert run_the_outbox() == [QueuedTask.objects.get().pk]
         queued_job.refresh_from_db()
-        assert queued_job.status == Status.DONE and queued_job.published_at is not None
+        assert queued_job.status == Status.DONE
         assert exported_files(media_root) == [queued_job.file.name.removeprefix("exports/")]
 
-    def test_publish_pending_while_the_broker_is_still_down_keeps_it_queued(self, queued_job):
-        assert services.publish_pending(now=later(minutes=1)) == []
+    def test_while_the_broker_is_still_down_it_stays_queued(self, queued_job):
+        assert run_the_outbox() == []
         queued_job.refresh_from_db()
-        assert queued_job.status == Status.QUEUED and queued_job.published_at is None
+        assert queued_job.status == Status.QUEUED and QueuedTask.objects.get().published_at is None
 
     def test_a_message_lost_by_the_broker_is_published_again(self, queued_job, published):
-        ExportJob.objects.filter(pk=queued_job.pk).update(published_at=later(minutes=-11))
-        assert services.publish_pending() == [queued_job.pk]
-        assert services.publish_pending() == []  # just published: not again
-
-    def test_its_queries_do_not_grow_with_the_jobs(
-        self, queued_job, published, django_assert_max_num_queries
-    ):
-        with django_assert_max_num_queries(10) as few:
-            services.publish_pending(now=later(minutes=1))
-        fields = {f: getattr(queued_job, f) for f in ("owner", "task_force", "kind", "target_code", "title")}
-        ExportJob.objects.bulk_create([ExportJob(**fields) for _ in range(40)])
-        ExportJob.objects.update(published_at=None)
-        with django_assert_max_num_queries(len(few.captured_queries)):
-            services.publish_pending(now=later(minutes=1))
-        assert len(published) == 1 + 41
+        QueuedTask.objects.update(published_at=later(minutes=-11), publications=1)
+        assert outbox.publish_pending() == [QueuedTask.objects.get().pk]
+        assert outbox.publish_pending() == []  # just published: not again
+        assert published == [queued_job.pk]
 
 
 class TestRunTime:
@@ -102,7 +100,7 @@ class TestRunTime:
             reason="Moved on",
         )
         monkeypatch.undo()
-        services.publish_pending(now=later(minutes=1))
+        run_the_outbox()
         queued_job.refresh_from_db()
         assert queued_job.status == Status.FAILED and queued_job.error == services.NOT_VISIBLE
         assert not queued_job.file
@@ -110,7 +108,7 @@ class TestRunTime:
     def test_a_deleted_meeting_fails_the_job_with_a_message(self, queued_job, meeting, monkeypatch):
         meeting.delete()
         monkeypatch.undo()
-        services.publish_pending(now=later(minutes=1))
+        run_the_outbox()
         queued_job.refresh_from_db()
         assert queued_job.status == Status.FAILED and "no longer see" in queued_job.error
 
@@ -162,12 +160,15 @@ class TestRunTime:
 
 
 class TestStuckRunning:
-    def test_a_job_whose_worker_died_is_run_again(self, queued_job, monkeypatch):
+    def test_a_job_whose_worker_died_is_run_again(
+        self, queued_job, monkeypatch, django_capture_on_commit_callbacks
+    ):
         ExportJob.objects.filter(pk=queued_job.pk).update(
-            status=Status.RUNNING, started_at=later(minutes=-11), attempts=1, published_at=later(minutes=-11)
+            status=Status.RUNNING, started_at=later(minutes=-11), attempts=1
         )
         monkeypatch.undo()
-        services.publish_pending()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.requeue_stuck() == [queued_job.pk]
         queued_job.refresh_from_db()
         assert queued_job.status == Status.DONE and queued_job.attempts == 2 and queued_job.file
 
@@ -175,22 +176,40 @@ class TestStuckRunning:
         ExportJob.objects.filter(pk=queued_job.pk).update(
             status=Status.RUNNING, started_at=later(minutes=-5), attempts=1
         )
-        assert services.publish_pending(now=later(minutes=1)) == []
+        assert services.requeue_stuck(now=later(minutes=1)) == []
         assert ExportJob.objects.get().status == Status.RUNNING
 
     def test_it_gives_up_after_three_attempts(self, login, member, queued_job, published):
         ExportJob.objects.filter(pk=queued_job.pk).update(
             status=Status.RUNNING, started_at=later(minutes=-11), attempts=3
         )
-        assert services.publish_pending() == []
+        assert services.requeue_stuck() == []
         queued_job.refresh_from_db()
         assert queued_job.status == Status.FAILED and "stopped 3 times" in queued_job.error
         assert "stopped 3 times" in login(member).get(queued_job.get_absolute_url()).content.decode()
 
-    def test_the_beat_task_runs_the_service(self, queued_job, monkeypatch):
+    def test_its_queries_do_not_grow_with_the_jobs(
+        self, queued_job, published, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    ):
+        stuck = {"status": Status.RUNNING, "started_at": later(minutes=-11), "attempts": 1}
+        ExportJob.objects.update(**stuck)
+        with django_assert_max_num_queries(10) as few:
+            services.requeue_stuck()
+        fields = {f: getattr(queued_job, f) for f in ("owner", "task_force", "kind", "target_code", "title")}
+        ExportJob.objects.bulk_create([ExportJob(**fields, **stuck) for _ in range(40)])
+        ExportJob.objects.update(**stuck)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert len(services.requeue_stuck()) == 41
+        with django_capture_on_commit_callbacks(execute=True):
+            assert len(run_the_outbox()) == 1 + 1 + 41  # the request's task, then each requeue
+
+    def test_the_beat_task_runs_the_service(
+        self, queued_job, monkeypatch, django_capture_on_commit_callbacks
+    ):
         monkeypatch.undo()
-        ExportJob.objects.filter(pk=queued_job.pk).update(created_at=later(minutes=-1))
-        tasks.publish_pending.delay()
+        ExportJob.objects.update(status=Status.RUNNING, started_at=later(minutes=-11), attempts=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.requeue_stuck.delay()
         assert ExportJob.objects.get().status == Status.DONE
 
 
