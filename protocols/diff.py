@@ -71,51 +71,37 @@ def _word_diff(old_line, new_line):
     return mark_safe("".join(old_parts)), mark_safe("".join(new_parts))  # noqa: S308 — parts escaped
 
 
-def _fold(rows, context=CONTEXT):
-    """Keep `context` unchanged lines around each change; fold the rest into SKIPPED rows."""
-    if all(row.kind == EQUAL for row in rows):
-        return rows
-    changed = [index for index, row in enumerate(rows) if row.kind != EQUAL]
-    keep = set()
-    for index in changed:
-        keep.update(range(max(0, index - context), min(len(rows), index + context + 1)))
-    folded, hidden = [], 0
-    for index, row in enumerate(rows):
-        if index in keep:
-            if hidden:
-                folded.append(Row(SKIPPED, skipped=hidden))
-                hidden = 0
-            folded.append(row)
-        else:
-            hidden += 1
-    if hidden:
-        folded.append(Row(SKIPPED, skipped=hidden))
-    return folded
+def _rows(op, i1, i2, j1, j2, old_lines, new_lines):
+    """The rows of one opcode: a changed line is a removed row then an added row."""
+    if op == "equal":
+        return [Row(EQUAL, i + 1, j1 + i - i1 + 1, escape(old_lines[i])) for i in range(i1, i2)]
+    pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+    old_rows, new_rows = [], []
+    for offset in range(pairs):
+        old_html, new_html = _word_diff(old_lines[i1 + offset], new_lines[j1 + offset])
+        old_rows.append(Row(REMOVED, old_number=i1 + offset + 1, html=old_html))
+        new_rows.append(Row(ADDED, new_number=j1 + offset + 1, html=new_html))
+    old_rows.extend(Row(REMOVED, old_number=i + 1, html=escape(old_lines[i])) for i in range(i1 + pairs, i2))
+    new_rows.extend(Row(ADDED, new_number=j + 1, html=escape(new_lines[j])) for j in range(j1 + pairs, j2))
+    return old_rows + new_rows
 
 
 def line_diff(old_text, new_text, context=CONTEXT):
     """Rows of a unified diff of two texts: unchanged, removed and added lines (a changed line is a
-    removed row then an added row, its changed words marked), with line numbers on both sides."""
+    removed row then an added row, its changed words marked), with line numbers on both sides;
+    beyond `context` lines of each change, unchanged lines fold into SKIPPED rows."""
     old_lines, new_lines = _lines(old_text), _lines(new_text)
     matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    rows, added, removed = [], 0, 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            rows.extend(Row(EQUAL, i + 1, j1 + i - i1 + 1, escape(old_lines[i])) for i in range(i1, i2))
-            continue
-        removed += i2 - i1
-        added += j2 - j1
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        old_rows, new_rows = [], []
-        for offset in range(pairs):
-            old_html, new_html = _word_diff(old_lines[i1 + offset], new_lines[j1 + offset])
-            old_rows.append(Row(REMOVED, old_number=i1 + offset + 1, html=old_html))
-            new_rows.append(Row(ADDED, new_number=j1 + offset + 1, html=new_html))
-        old_rows.extend(
-            Row(REMOVED, old_number=i + 1, html=escape(old_lines[i])) for i in range(i1 + pairs, i2)
-        )
-        new_rows.extend(
-            Row(ADDED, new_number=j + 1, html=escape(new_lines[j])) for j in range(j1 + pairs, j2)
-        )
-        rows.extend(old_rows + new_rows)
-    return Diff(rows=_fold(rows, context), added=added, removed=removed)
+    changes = [(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    removed, added = sum(old for old, _ in changes), sum(new for _, new in changes)
+    groups = matcher.get_grouped_opcodes(context) if changes else [matcher.get_opcodes()]
+    rows, shown_to = [], 0
+    for group in groups:
+        if group[0][1] > shown_to:
+            rows.append(Row(SKIPPED, skipped=group[0][1] - shown_to))
+        for opcode in group:
+            rows.extend(_rows(*opcode, old_lines, new_lines))
+        shown_to = group[-1][2]
+    if shown_to < len(old_lines):
+        rows.append(Row(SKIPPED, skipped=len(old_lines) - shown_to))
+    return Diff(rows=rows, added=added, removed=removed)
