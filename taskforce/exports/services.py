@@ -61,14 +61,6 @@ def get_kind(name):
         raise Http404("No such kind of export.") from error
 
 
-def get_job_for_user(user, code):
-    """Its owner's and admins' only: to everyone else it does not exist."""
-    job = ExportJob.objects.filter(code=code).select_related("task_force").first()
-    if job is None or not (job.owner_id == user.pk or user.is_superuser):
-        raise Http404("No such export.")
-    return job
-
-
 def request_export(user, kind_name, target_code):
     """The job for this person and target: one already under way, or a new one whose task the
     outbox publishes once the row is committed. Raises Http404 if they may not see the target."""

@@ -10,6 +10,7 @@ from django.views.generic import ListView
 from taskforce.uploads import stored_file_response
 
 from . import services
+from .access import get_job_for_user
 from .forms import ExportRequestForm
 from .models import ExportJob
 
@@ -39,7 +40,7 @@ def job_create(request):
 
 @require_safe
 def job_detail(request, code):
-    job = services.get_job_for_user(request.user, code)
+    job = get_job_for_user(request.user, code)
     if request.htmx:
         return render(request, "exports/_job_status.html", {"job": job})
     return render(request, "exports/exportjob_detail.html", {"job": job})
@@ -47,7 +48,7 @@ def job_detail(request, code):
 
 @require_safe
 def job_download(request, code):
-    job = services.get_job_for_user(request.user, code)
+    job = get_job_for_user(request.user, code)
     if not job.is_ready:
         raise Http404("This export has no file yet.")
     # What it shows was chosen for its owner when it was made: they must still be allowed to see it.
