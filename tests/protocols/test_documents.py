@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfWriter
 
-from protocols.models import Confidentiality, Document, Kind, Population, Status, Transition, Version
+from protocols.models import Confidentiality, Document, Kind, Status, Transition, Version
 from taskforce.forms import STALE_EDIT_MESSAGE
+from taskforce.taxonomy import Population
 from tests.factories import AgencyFactory
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
@@ -89,8 +90,8 @@ def details(document, **changes):
         "title": document.title,
         "summary": document.summary,
         "owner_agency": document.owner_agency_id or "",
-        "covers_sex_trafficking": "on" if document.covers_sex_trafficking else "",
-        "covers_labour_trafficking": "on" if document.covers_labour_trafficking else "",
+        "covers_sex_trafficking": "on" if document.trafficking_type in ("sex", "both") else "",
+        "covers_labour_trafficking": "on" if document.trafficking_type in ("labour", "both") else "",
         "populations": document.populations,
         "confidentiality": document.confidentiality,
         "shared_with": [agency.pk for agency in document.shared_with.all()],

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from members.models import Role
 from protocols.models import Confidentiality, Kind, Status
+from taskforce.taxonomy import TraffickingType
 from tests.factories import AgencyFactory, member_of
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
@@ -136,7 +137,7 @@ class TestFilters:
                 task_force=task_force,
                 title="Referral protocol",
                 owner_agency=agency,
-                covers_labour_trafficking=False,
+                trafficking_type=TraffickingType.SEX,
             )
         )
         mou = DocumentFactory(
@@ -145,7 +146,7 @@ class TestFilters:
             kind=Kind.MOU,
             category="",
             owner_agency=other_agency,
-            covers_sex_trafficking=False,
+            trafficking_type=TraffickingType.LABOUR,
         )
         SignatoryFactory(version=VersionFactory(document=mou, status=Status.APPROVED), agency=agency)
         charter = in_force(
