@@ -293,6 +293,25 @@ class TestUpdating:
         assert list(protocol.shared_with.all()) == [other_agency]
         assert protocol.version == 2
 
+    @pytest.mark.parametrize(
+        ("sex", "labour", "stored"), [("on", "", "sex"), ("", "on", "labour"), ("on", "on", "both")]
+    )
+    def test_the_two_ticks_store_one_trafficking_type(
+        self, login, protocol, coordinator, sex, labour, stored
+    ):
+        changes = {"covers_sex_trafficking": sex, "covers_labour_trafficking": labour}
+        assert login(coordinator).post(update_url(protocol), details(protocol, **changes)).status_code == 302
+        protocol.refresh_from_db()
+        assert protocol.trafficking_type == stored
+
+    def test_the_form_ticks_what_the_document_covers(self, login, protocol, coordinator):
+        Document.objects.filter(pk=protocol.pk).update(trafficking_type="labour")
+        form = login(coordinator).get(update_url(protocol)).context["form"]
+        assert (form["covers_sex_trafficking"].value(), form["covers_labour_trafficking"].value()) == (
+            False,
+            True,
+        )
+
     def test_saving_details_never_touches_the_workflows_columns(self, login, protocol, coordinator):
         form = details(protocol, title="Renamed")
         # Meanwhile the workflow retires it (without bumping the edit counter).

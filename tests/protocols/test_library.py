@@ -170,6 +170,12 @@ class TestFilters:
     ):
         assert titles(login(member).get(library_url(task_force, **params))) == expected
 
+    def test_each_row_shows_what_the_document_covers(self, login, task_force, documents, member):
+        page = login(member).get(library_url(task_force)).content.decode()
+        assert '<td data-label="Covers">Sex trafficking</td>' in page  # the referral protocol
+        assert '<td data-label="Covers">Labour trafficking</td>' in page  # the shelter MOU
+        assert '<td data-label="Covers">Sex trafficking<br>Labour trafficking</td>' in page  # the charter
+
     def test_an_agency_finds_what_it_owns_and_what_it_signs(
         self, login, task_force, documents, agency, other_agency, member
     ):
