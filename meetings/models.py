@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Sector
 from taskforce.models import QuorumRule, Versioned
+from taskforce.taxonomy import TraffickingType
 
 
 class Kind(models.TextChoices):
@@ -429,12 +430,6 @@ class ActionItem(Versioned):
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
-
-
-class TraffickingType(models.TextChoices):
-    SEX = "sex", "Sex trafficking"
-    LABOUR = "labour", "Labour trafficking"
-    BOTH = "both", "Both sex and labour"
 
 
 class Indicator(models.TextChoices):

@@ -40,12 +40,14 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     add_form = UserCreationForm
     ordering = ["full_name", "id"]
     list_display = ["email", "full_name", "job_title", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__task_force"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__task_force",
+                   "expertise_trafficking_type"]  # fmt: skip
     search_fields = ["email", "full_name", "job_title"]
     readonly_fields = ["code", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password", "code"]}),
-        ("Person", {"fields": ["full_name", "job_title", "work_phone", "expertise"]}),
+        ("Person", {"fields": ["full_name", "job_title", "work_phone"]}),
+        ("Expertise", {"fields": ["expertise_trafficking_type", "expertise_populations", "expertise"]}),
         (
             "Access",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

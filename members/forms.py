@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from taskforce.forms import VersionedModelForm
+from taskforce.taxonomy import PopulationsField, TraffickingTypeField
 
 from .models import Agency, Committee, Membership, Role, Sector, User
 
@@ -43,9 +44,13 @@ class AgencyForm(VersionedModelForm):
 
 
 class PersonForm(VersionedModelForm):
+    expertise_trafficking_type = TraffickingTypeField(label="Trafficking expertise")
+    expertise_populations = PopulationsField(label="Populations worked with")
+
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "work_phone", "expertise"]
+        fields = ["full_name", "job_title", "work_phone", "expertise_trafficking_type",
+                  "expertise_populations", "expertise"]  # fmt: skip
         widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
 
 

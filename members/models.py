@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from taskforce.models import Versioned
+from taskforce.taxonomy import Population, TraffickingType, trafficking_type_field
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +40,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     work_phone = models.CharField(max_length=40, blank=True)
+    expertise_trafficking_type = trafficking_type_field("trafficking expertise")
+    expertise_populations = models.JSONField(
+        "populations worked with", default=list, blank=True, help_text="Victim populations served."
+    )
+    # The notes beside the tags: languages, licences, experience in the person's own words.
     expertise = models.TextField(
         blank=True, help_text="Experience with victim populations, languages, licences held."
     )
@@ -62,6 +68,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def expertise_trafficking_labels(self):
+        kinds = TraffickingType.kinds(self.expertise_trafficking_type)
+        return [TraffickingType(kind).label for kind in kinds]
+
+    def expertise_population_labels(self):
+        return Population.labels_of(self.expertise_populations)
 
     def clean(self):
         super().clean()

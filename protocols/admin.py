@@ -78,7 +78,7 @@ class DocumentAdmin(SavesAsNewVersion, SimpleHistoryAdmin):
     form = DocumentForm
     list_display = ["title", "task_force", "kind", "category", "status", "owner_agency", "confidentiality",
                     "next_review_on"]  # fmt: skip
-    list_filter = ["task_force", "kind", "status", "confidentiality", "category"]
+    list_filter = ["task_force", "kind", "status", "confidentiality", "category", "trafficking_type"]
     search_fields = ["title", "summary"]
     list_select_related = ["task_force", "owner_agency"]
     ordering = ["title", "id"]
@@ -88,8 +88,7 @@ class DocumentAdmin(SavesAsNewVersion, SimpleHistoryAdmin):
                        "updated_at"]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["task_force", "kind", "category", "title", "summary", "code"]}),
-        ("Who and what it covers", {"fields": ["owner_agency", "covers_sex_trafficking",
-                                               "covers_labour_trafficking", "populations"]}),
+        ("Who and what it covers", {"fields": ["owner_agency", "trafficking_type", "populations"]}),
         ("Who may read it", {"fields": ["confidentiality", "shared_with"]}),
         ("Status and dates", {"fields": ["status", "current_version", "review_every_months",
                                          "next_review_on", "created_by", "created_at", "updated_at"]}),

@@ -40,6 +40,7 @@ from .models import (
     ReviewComment,
     Signatory,
     Status,
+    TraffickingType,
     Transition,
     Version,
 )
@@ -739,7 +740,7 @@ class HarborDocuments(DemoDocuments):
             Kind.MOU,
             summary="Joint labor inspections with an advocate present, and services on the spot.",
             owner_agency=self.agencies["labor"],
-            covers_sex_trafficking=False,
+            trafficking_type=TraffickingType.LABOUR,
             review_every_months=12,
             populations=[Population.ADULTS, Population.FOREIGN_NATIONALS, Population.MEN_AND_BOYS],
             versions=[
@@ -936,7 +937,7 @@ class RidgeDocuments(DemoDocuments):
             category=Category.REFERRAL,
             summary="From a camp visit to services the same day.",
             owner_agency=self.agencies["farmworker"],
-            covers_sex_trafficking=False,
+            trafficking_type=TraffickingType.LABOUR,
             populations=[Population.ADULTS, Population.FOREIGN_NATIONALS],
             review_every_months=12,
             versions=[

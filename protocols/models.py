@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from taskforce.models import Versioned
+from taskforce.taxonomy import Population, TraffickingType, trafficking_type_field
 
 
 class Kind(models.TextChoices):
@@ -32,17 +33,6 @@ class Category(models.TextChoices):
     MEDIA = "media", "Media"
     CONFLICT_RESOLUTION = "conflict_resolution", "Conflict resolution"
     OTHER = "other", "Other"
-
-
-class Population(models.TextChoices):
-    ADULTS = "adults", "Adults"
-    MINORS = "minors", "Minors"
-    FOREIGN_NATIONALS = "foreign_nationals", "Foreign nationals"
-    DOMESTIC = "domestic", "U.S. citizens and residents"
-    LGBTQ = "lgbtq", "LGBTQ+ people"
-    MEN_AND_BOYS = "men_and_boys", "Men and boys"
-    INDIGENOUS = "indigenous", "Indigenous people"
-    DISABILITIES = "disabilities", "People with disabilities"
 
 
 class Confidentiality(models.TextChoices):
@@ -99,8 +89,7 @@ class Document(Versioned):
         related_name="documents_owned",
         help_text="The agency that keeps the document up to date.",
     )
-    covers_sex_trafficking = models.BooleanField("covers sex trafficking", default=True)
-    covers_labour_trafficking = models.BooleanField("covers labour trafficking", default=True)
+    trafficking_type = trafficking_type_field("trafficking it covers", default=TraffickingType.BOTH)
     populations = models.JSONField(
         default=list, blank=True, help_text="The populations it covers (leave empty for all)."
     )
@@ -158,16 +147,10 @@ class Document(Versioned):
         self.save(update_fields=["status", "current_version", "updated_at"])
 
     def trafficking_types(self):
-        types = []
-        if self.covers_sex_trafficking:
-            types.append("Sex trafficking")
-        if self.covers_labour_trafficking:
-            types.append("Labour trafficking")
-        return types
+        return [TraffickingType(kind).label for kind in TraffickingType.kinds(self.trafficking_type)]
 
     def population_labels(self):
-        labels = dict(Population.choices)
-        return [labels.get(value, value) for value in self.populations]
+        return Population.labels_of(self.populations)
 
 
 def version_file_path(instance, filename):

@@ -44,6 +44,7 @@ from .models import (
     ReviewComment,
     Signatory,
     Status,
+    TraffickingType,
     Transition,
     Version,
 )
@@ -287,8 +288,7 @@ class ScaleDocuments(TaskForceSeed):
                 title=title,
                 summary=f"How the member agencies work together: {title.lower()}.",
                 owner_agency_id=owner,
-                covers_sex_trafficking=index % 5 != 3,
-                covers_labour_trafficking=index % 5 != 4,
+                trafficking_type=TraffickingType.from_flags(index % 5 != 3, index % 5 != 4),
                 populations=POPULATIONS[index % len(POPULATIONS)],
                 confidentiality=confidentiality,
                 status=leading["status"],

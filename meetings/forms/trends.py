@@ -9,8 +9,9 @@ from django import forms
 
 from members.models import Agency
 from taskforce.pii import NoPiiValidator
+from taskforce.taxonomy import TraffickingType
 
-from ..models import CountRange, Indicator, Industry, TraffickingType, TrendBrief
+from ..models import CountRange, Indicator, Industry, TrendBrief
 
 SELECT = {"class": "form-select"}
 validate_trend_text = NoPiiValidator("Trend briefs carry patterns, never anything that identifies a person.")

@@ -8,8 +8,9 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from members import access
+from taskforce.taxonomy import TraffickingType
 
-from ..models import COUNT_RANGE_LOW, Indicator, Industry, Meeting, TraffickingType, TrendBrief
+from ..models import COUNT_RANGE_LOW, Indicator, Industry, Meeting, TrendBrief
 
 TOP = 5
 QUARTER_MONTHS = {1: "Jan–Mar", 2: "Apr–Jun", 3: "Jul–Sep", 4: "Oct–Dec"}

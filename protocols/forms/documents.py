@@ -6,9 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from members.models import Agency
 from taskforce.forms import VersionedModelForm
+from taskforce.taxonomy import PopulationsField
 from taskforce.uploads import DOCX, MAX_UPLOAD_BYTES, PDF, describe, validate_upload
 
-from ..models import Category, Confidentiality, Document, Kind, Population, Status, Version
+from ..models import Category, Confidentiality, Document, Kind, Status, TraffickingType, Version
 from ..services import documents as services
 
 SELECT = {"class": "form-select"}
@@ -54,12 +55,10 @@ class VersionTextForm(forms.Form):
 class DocumentForm(VersionedModelForm):
     """What a document is, who it covers and who may read it."""
 
-    populations = forms.MultipleChoiceField(
-        choices=Population.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked if it covers everyone.",
-    )
+    # Two ticks on the form, one trafficking type on the document.
+    covers_sex_trafficking = forms.BooleanField(required=False, label="Covers sex trafficking")
+    covers_labour_trafficking = forms.BooleanField(required=False, label="Covers labour trafficking")
+    populations = PopulationsField(help_text="Leave all unticked if it covers everyone.")
 
     class Meta:
         model = Document
@@ -105,6 +104,9 @@ class DocumentForm(VersionedModelForm):
         self.fields["shared_with"].queryset = agencies
         self.fields["review_every_months"].validators += [MinValueValidator(1), MaxValueValidator(120)]
         self.fields["category"].choices = [("", "—"), *Category.choices]
+        covered = TraffickingType.kinds(self.instance.trafficking_type)
+        self.fields["covers_sex_trafficking"].initial = TraffickingType.SEX in covered
+        self.fields["covers_labour_trafficking"].initial = TraffickingType.LABOUR in covered
         if self.instance.pk and self.instance.status != Status.DRAFT:
             # Its versions were reviewed (and for MOUs signed) as this kind of document.
             self.fields["kind"].disabled = True
@@ -117,10 +119,14 @@ class DocumentForm(VersionedModelForm):
                 self.add_error("category", "Choose what the protocol is about.")
         elif "category" in data:
             data["category"] = ""
-        if not (data.get("covers_sex_trafficking") or data.get("covers_labour_trafficking")):
+        covers = TraffickingType.from_flags(
+            data.get("covers_sex_trafficking"), data.get("covers_labour_trafficking")
+        )
+        if not covers:
             self.add_error(
                 "covers_sex_trafficking", "Tick at least one: sex trafficking, labour trafficking or both."
             )
+        self.instance.trafficking_type = covers
         if data.get("confidentiality") == Confidentiality.AGENCIES:
             if not data.get("shared_with"):
                 self.add_error("shared_with", "Choose the agencies whose people may read it.")
@@ -129,8 +135,10 @@ class DocumentForm(VersionedModelForm):
         return data
 
     def model_fields(self):
-        """The document's own columns this form sets (shared_with is a separate table)."""
-        return [name for name in self._meta.fields if name != "shared_with"]
+        """The document's own columns this form sets (shared_with is a separate table; the two
+        ticks set trafficking_type)."""
+        ticks = ("shared_with", "covers_sex_trafficking", "covers_labour_trafficking")
+        return [*(name for name in self._meta.fields if name not in ticks), "trafficking_type"]
 
     def save(self):
         """The details, through the service (it locks the document and keeps its review date

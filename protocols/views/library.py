@@ -18,6 +18,7 @@ from members import access
 from members.models import Agency, User
 from taskforce.audit import history_rows
 from taskforce.forms import STALE_EDIT_MESSAGE, StaleEdit
+from taskforce.taxonomy import TraffickingType
 from taskforce.uploads import stored_file_response
 
 from ..diff import line_diff
@@ -85,10 +86,8 @@ class Library(ProtocolsSectionMixin, ListView):
                 version__document=OuterRef("pk"), version__status__in=statuses, agency=agency
             )
             documents = documents.filter(Q(owner_agency=agency) | Q(Exists(signs)))
-        if data.get("type") == "sex":
-            documents = documents.filter(covers_sex_trafficking=True)
-        elif data.get("type") == "labour":
-            documents = documents.filter(covers_labour_trafficking=True)
+        if kind := data.get("type"):
+            documents = documents.filter(trafficking_type__in=TraffickingType.covering(kind))
         if query := data.get("q"):
             # The text in force, else the newest text the reader may read.
             newest = Version.objects.filter(document=OuterRef("pk"), status__in=statuses).order_by("-number")

@@ -85,6 +85,18 @@ class TestPersonDetail:
         assert "Pat Person" in text and "Changed unit" in text and "Ended" in text
         assert "End membership" in text  # the coordinator may end the active one
 
+    def test_it_shows_the_expertise_tags_beside_the_notes(self, login, coordinator, task_force, agency):
+        person = member_of(
+            agency,
+            expertise="Farmworker outreach. Spanish.",
+            expertise_trafficking_type="labour",
+            expertise_populations=["adults", "foreign_nationals"],
+        )
+        page = login(coordinator).get(reverse("members:person-detail", args=[task_force.slug, person.code]))
+        text = page.content.decode()
+        assert '<dt class="col-sm-4">Trafficking</dt><dd class="col-sm-8">Labour trafficking</dd>' in text
+        assert "Adults, Foreign nationals" in text and "Farmworker outreach. Spanish." in text
+
     def test_a_member_sees_no_management_buttons(self, login, member, lead, task_force):
         page = login(member).get(reverse("members:person-detail", args=[task_force.slug, lead.code]))
         assert "End membership" not in page.content.decode()
@@ -113,6 +125,16 @@ class TestPersonUpdate:
         member.refresh_from_db()
         assert response.status_code == 302
         assert member.job_title == "Detective"
+
+    def test_the_expertise_tags_are_saved_with_the_notes(self, login, member, task_force):
+        tags = {"expertise_trafficking_type": ["sex", "labour"], "expertise_populations": ["minors"]}
+        assert self.edit(login(member), task_force, member, **tags).status_code == 302
+        member.refresh_from_db()
+        assert (member.expertise_trafficking_type, member.expertise_populations, member.expertise) == (
+            "both",
+            ["minors"],
+            "Labour trafficking in agriculture",
+        )
 
     def test_the_lead_of_another_agency_may_not(self, login, lead_other, member, task_force):
         assert self.edit(login(lead_other), task_force, member).status_code == 403

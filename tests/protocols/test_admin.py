@@ -199,7 +199,7 @@ class TestAgenciesOfAnotherTaskForce:
             "title": document.title,
             "summary": "",
             "owner_agency": foreign_agency.pk,
-            "covers_sex_trafficking": "on",
+            "trafficking_type": "sex",
             "populations": "[]",
             "confidentiality": "agencies",
             "shared_with": [foreign_agency.pk],

@@ -110,6 +110,22 @@ class TestDocumentPage:
         assert "<h2>Referral</h2>" in page and "<strong>hotline</strong>" in page
         assert "Sex trafficking, Labour trafficking" in page
 
+    def test_it_shows_the_one_trafficking_type_and_the_populations_it_covers(
+        self, login, coordinator, task_force
+    ):
+        document = DocumentFactory(
+            task_force=task_force, trafficking_type="labour", populations=["foreign_nationals", "lgbtq"]
+        )
+        page = login(coordinator).get(document_url(document)).content.decode()
+        assert '<dd class="col-7">Labour trafficking</dd>' in page
+        assert "Foreign nationals, LGBTQ+ people" in page and "Sex trafficking" not in page
+
+    def test_a_document_covering_no_type_shows_a_dash_and_everyone(self, login, coordinator, task_force):
+        document = DocumentFactory(task_force=task_force, trafficking_type="", populations=[])
+        page = login(coordinator).get(document_url(document)).content.decode()
+        assert '<dt class="col-5">Covers</dt><dd class="col-7">—</dd>' in page
+        assert '<dt class="col-5">Populations</dt><dd class="col-7">All</dd>' in page
+
     def test_the_text_is_shown_only_through_the_sanitiser(self, login, member, task_force):
         document = DocumentFactory(task_force=task_force)
         VersionFactory(

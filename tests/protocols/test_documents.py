@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfWriter
 
-from protocols.models import Confidentiality, Document, Kind, Population, Status, Transition, Version
+from protocols.models import Confidentiality, Document, Kind, Status, Transition, Version
 from taskforce.forms import STALE_EDIT_MESSAGE
+from taskforce.taxonomy import Population
 from tests.factories import AgencyFactory
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
@@ -89,8 +90,8 @@ def details(document, **changes):
         "title": document.title,
         "summary": document.summary,
         "owner_agency": document.owner_agency_id or "",
-        "covers_sex_trafficking": "on" if document.covers_sex_trafficking else "",
-        "covers_labour_trafficking": "on" if document.covers_labour_trafficking else "",
+        "covers_sex_trafficking": "on" if document.trafficking_type in ("sex", "both") else "",
+        "covers_labour_trafficking": "on" if document.trafficking_type in ("labour", "both") else "",
         "populations": document.populations,
         "confidentiality": document.confidentiality,
         "shared_with": [agency.pk for agency in document.shared_with.all()],
@@ -291,6 +292,25 @@ class TestUpdating:
         assert protocol.title == "Referral protocol (2027)"
         assert list(protocol.shared_with.all()) == [other_agency]
         assert protocol.version == 2
+
+    @pytest.mark.parametrize(
+        ("sex", "labour", "stored"), [("on", "", "sex"), ("", "on", "labour"), ("on", "on", "both")]
+    )
+    def test_the_two_ticks_store_one_trafficking_type(
+        self, login, protocol, coordinator, sex, labour, stored
+    ):
+        changes = {"covers_sex_trafficking": sex, "covers_labour_trafficking": labour}
+        assert login(coordinator).post(update_url(protocol), details(protocol, **changes)).status_code == 302
+        protocol.refresh_from_db()
+        assert protocol.trafficking_type == stored
+
+    def test_the_form_ticks_what_the_document_covers(self, login, protocol, coordinator):
+        Document.objects.filter(pk=protocol.pk).update(trafficking_type="labour")
+        form = login(coordinator).get(update_url(protocol)).context["form"]
+        assert (form["covers_sex_trafficking"].value(), form["covers_labour_trafficking"].value()) == (
+            False,
+            True,
+        )
 
     def test_saving_details_never_touches_the_workflows_columns(self, login, protocol, coordinator):
         form = details(protocol, title="Renamed")

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from members.models import Role
 from protocols.models import Confidentiality, Kind, Status
+from taskforce.taxonomy import TraffickingType
 from tests.factories import AgencyFactory, member_of
 
 from .factories import DocumentFactory, SignatoryFactory, VersionFactory
@@ -136,7 +137,7 @@ class TestFilters:
                 task_force=task_force,
                 title="Referral protocol",
                 owner_agency=agency,
-                covers_labour_trafficking=False,
+                trafficking_type=TraffickingType.SEX,
             )
         )
         mou = DocumentFactory(
@@ -145,7 +146,7 @@ class TestFilters:
             kind=Kind.MOU,
             category="",
             owner_agency=other_agency,
-            covers_sex_trafficking=False,
+            trafficking_type=TraffickingType.LABOUR,
         )
         SignatoryFactory(version=VersionFactory(document=mou, status=Status.APPROVED), agency=agency)
         charter = in_force(
@@ -168,6 +169,12 @@ class TestFilters:
         self, login, task_force, documents, member, params, expected
     ):
         assert titles(login(member).get(library_url(task_force, **params))) == expected
+
+    def test_each_row_shows_what_the_document_covers(self, login, task_force, documents, member):
+        page = login(member).get(library_url(task_force)).content.decode()
+        assert '<td data-label="Covers">Sex trafficking</td>' in page  # the referral protocol
+        assert '<td data-label="Covers">Labour trafficking</td>' in page  # the shelter MOU
+        assert '<td data-label="Covers">Sex trafficking<br>Labour trafficking</td>' in page  # the charter
 
     def test_an_agency_finds_what_it_owns_and_what_it_signs(
         self, login, task_force, documents, agency, other_agency, member

@@ -19,6 +19,7 @@ from members.models import Agency, Invitation, Membership, Role, Sector, User
 from members.signals import demo_loaded
 from taskforce.models import TaskForce
 from taskforce.reminders import demo as reminders_demo
+from taskforce.taxonomy import Population, TraffickingType
 
 DEMO_PASSWORD = "taskforce-demo"
 LEVEL = Agency.Level
@@ -191,6 +192,27 @@ PEOPLE = [
     ("paul.ward", "Paul Ward", "Board member", "Attends for the clinic's board."),
 ]
 
+# The taxonomy's tags for the people whose expertise names a kind of trafficking or a population.
+EXPERTISE_TAGS = {
+    "cochair@example.org": (TraffickingType.BOTH, [Population.ADULTS, Population.MINORS]),
+    "renee.okafor": ("", [Population.ADULTS, Population.MINORS]),
+    "lead@example.org": (TraffickingType.SEX, [Population.ADULTS]),
+    "tomas.reyes": (TraffickingType.LABOUR, [Population.ADULTS, Population.FOREIGN_NATIONALS]),
+    "grace.liu": (TraffickingType.BOTH, []),
+    "peter.novak": (TraffickingType.LABOUR, [Population.ADULTS]),
+    "laura.chen": (TraffickingType.LABOUR, [Population.FOREIGN_NATIONALS]),
+    "denise.walker": (TraffickingType.SEX, [Population.MINORS]),
+    "ana.petrovic": (TraffickingType.BOTH, [Population.FOREIGN_NATIONALS]),
+    "member@example.org": (TraffickingType.SEX, []),
+    "sarah.blake": (TraffickingType.LABOUR, []),
+    "luis.ortega": (TraffickingType.LABOUR, [Population.ADULTS]),
+    "fatima.haddad": (TraffickingType.LABOUR, [Population.FOREIGN_NATIONALS]),
+    "sofia.rossi": ("", [Population.MINORS, Population.LGBTQ]),
+    "thomas.green": ("", [Population.MINORS]),
+    "elena.popescu": ("", [Population.FOREIGN_NATIONALS]),
+    "carlos.medina": (TraffickingType.LABOUR, [Population.MEN_AND_BOYS]),
+}
+
 # task force, email, agency key, role: active memberships
 MEMBERSHIPS = [
     (HARBOR, "coordinator@example.org", "da", COORDINATOR),
@@ -350,10 +372,13 @@ class Command(BaseCommand):
         people = {}
         for name, full_name, job_title, expertise in PEOPLE:
             email = email_of(name)
+            trafficking_type, populations = EXPERTISE_TAGS.get(name, ("", []))
             values = {
                 "full_name": full_name,
                 "job_title": job_title,
                 "expertise": expertise,
+                "expertise_trafficking_type": trafficking_type,
+                "expertise_populations": populations,
                 "work_phone": f"{home_agency[email].phone} ext. {200 + len(people)}",
                 "is_active": True,
             }
